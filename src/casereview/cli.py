@@ -1,0 +1,63 @@
+"""The `casereview` command: file-based jobs on the same pure modules as the web pages.
+
+Each subcommand lives in its domain app as a module with ``configure(parser)`` and
+``run(args) -> int``; this file only wires them together and keeps the exit-code contract
+of ../shared/CONTRACTS.md: 2 with a one-line message on standard error for bad usage or an
+unreadable file, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# subcommand -> module implementing configure(parser) and run(args)
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "criteria": ("casereview.referrals.cli", "Check a referral's facts against a criteria test."),
+    "deadline": ("casereview.core.cli", "Compute a due date from a start and a span."),
+    "chronology": ("casereview.chronologies.cli", "Check and merge agency chronologies."),
+    "anonymise": ("casereview.anonymisation.cli", "Anonymise or check a document."),
+    "genogram": ("casereview.anonymisation.cli_genogram", "Draw a genogram as SVG."),
+}
+
+
+class UsageError(Exception):
+    """Bad usage, an unreadable file or a bad value: exit 2 with this one-line message."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="casereview", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, (module_name, help_text) in SUBCOMMANDS.items():
+        module = importlib.import_module(module_name)
+        sub_parser = sub.add_parser(name, help=help_text, description=help_text)
+        module.configure(sub_parser)
+        sub_parser.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        return int(args._run(args))
+    except UsageError as exc:
+        print(_one_line(str(exc)), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
