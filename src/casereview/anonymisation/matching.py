@@ -1,0 +1,184 @@
+"""Finding the key's names in a text: full names, aliases and name parts, longest first.
+
+A name matches whatever its capitalisation, with or without a possessive, except that a name made
+only of ordinary English words (Brown, Stone, Rose) is left alone when written all in lower case.
+A name part shared by several people is replaced by ``[family name]`` (or ``[name]`` for a shared
+first name) where no fuller match applies, so that no person is misnamed (CONTRACTS.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import pairwise
+
+from casereview.anonymisation.edits import NAME, Edit
+from casereview.anonymisation.keyref import KeyEntry, KeyReference
+from casereview.anonymisation.words import COMMON_WORDS, ORDINARY_NAME_WORDS
+
+FAMILY_NAME = "[family name]"
+SHARED_NAME = "[name]"
+ORDINARY_WORDS = COMMON_WORDS | ORDINARY_NAME_WORDS
+
+_WORD = re.compile(r"[^\W_]+")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2010": "-", "\u2011": "-"})
+# Particles of surnames ("van", "de") are too common to replace alone.
+_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la"})
+_FULL, _PART = 2, 1
+
+
+@dataclass(frozen=True)
+class _Variant:
+    words: tuple[str, ...]
+    separators: tuple[str, ...]
+    replacement: str
+    source: str
+    ordinary: bool
+    priority: int
+
+
+def _separator(text: str) -> str:
+    if not text.strip():
+        return " "
+    return " ".join(text.translate(_APOSTROPHES).split())
+
+
+def _split_name(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    spans = [m.span() for m in _WORD.finditer(name)]
+    words = tuple(name[s:e].casefold() for s, e in spans)
+    separators = tuple(_separator(name[a[1] : b[0]]) for a, b in pairwise(spans))
+    return words, separators
+
+
+def _variant(name: str, replacement: str, source: str, priority: int) -> _Variant | None:
+    words, separators = _split_name(name)
+    if not words:
+        return None
+    ordinary = all(w in ORDINARY_WORDS for w in words)
+    return _Variant(words, separators, replacement, source, ordinary, priority)
+
+
+def _name_parts(entry: KeyEntry) -> list[tuple[str, bool]]:
+    """The parts of a person's name to match alone, each with whether it is a surname or middle."""
+    parts = entry.name.split()
+    if len(parts) < 2:
+        return []
+    return [
+        (part, index > 0)
+        for index, part in enumerate(parts)
+        if len(part.strip(".")) > 1 and part.casefold() not in _PARTICLES
+    ]
+
+
+class NameMatcher:
+    """Finds the names of a key reference's entries (of some categories) in texts."""
+
+    def __init__(self, key: KeyReference, categories: Iterable[str] | None = None) -> None:
+        chosen = set(categories) if categories is not None else None
+        variants: dict[tuple[tuple[str, ...], tuple[str, ...]], _Variant] = {}
+
+        def add(variant: _Variant | None) -> None:
+            if variant is None:
+                return
+            slot = (variant.words, variant.separators)
+            held = variants.get(slot)
+            if held is None or variant.priority > held.priority:
+                variants[slot] = variant
+
+        # Who holds each name part, across the whole key, so that sharing is judged on everyone.
+        holders: dict[str, list[tuple[KeyEntry, str, bool]]] = defaultdict(list)
+        for entry in key:
+            if entry.is_person:
+                for part, later in _name_parts(entry):
+                    holders[part.casefold()].append((entry, part, later))
+        for entry in key:
+            if chosen is not None and entry.category not in chosen:
+                continue
+            for name in (entry.name, *entry.aliases):
+                add(_variant(name, entry.label, entry.name, _FULL))
+        for folded, held in holders.items():
+            if chosen is not None and not any(e.category in chosen for e, _, _ in held):
+                continue
+            entries = {e.label for e, _, _ in held}
+            first_entry, part, _ = held[0]
+            if len(entries) == 1:
+                replacement, source = first_entry.label, first_entry.name
+            else:
+                later = any(is_later for _, _, is_later in held)
+                replacement, source = (FAMILY_NAME if later else SHARED_NAME), part
+            add(_variant(part, replacement, source, _PART))
+            if any(is_later for _, _, is_later in held) and not folded.endswith("s"):
+                # "the Thompsons": the plural of a surname names the family.
+                add(_variant(part + "s", replacement + "s", source, _PART))
+        by_first: dict[str, list[_Variant]] = defaultdict(list)
+        for variant in variants.values():
+            by_first[variant.words[0]].append(variant)
+        for candidates in by_first.values():
+            candidates.sort(key=lambda v: (-len(v.words), -v.priority))
+        self._by_first = dict(by_first)
+
+    def __bool__(self) -> bool:
+        return bool(self._by_first)
+
+    def find(self, text: str) -> list[Edit]:
+        """Every key name in the text, longest match first, as edits in text order."""
+        if not self._by_first:
+            return []
+        tokens = [(m.start(), m.end(), m.group().casefold()) for m in _WORD.finditer(text)]
+        edits: list[Edit] = []
+        index = 0
+        while index < len(tokens):
+            candidates = self._by_first.get(tokens[index][2])
+            edit = self._match_at(text, tokens, index, candidates) if candidates else None
+            if edit is None:
+                index += 1
+                continue
+            edits.append(edit)
+            while index < len(tokens) and tokens[index][0] < edit.end:
+                index += 1
+        return edits
+
+    def _match_at(
+        self,
+        text: str,
+        tokens: list[tuple[int, int, str]],
+        index: int,
+        candidates: list[_Variant],
+    ) -> Edit | None:
+        for variant in candidates:
+            last = index + len(variant.words) - 1
+            if last >= len(tokens) or not self._words_match(text, tokens, index, variant):
+                continue
+            start, end = tokens[index][0], tokens[last][1]
+            matched = text[start:end]
+            if variant.ordinary and matched == matched.lower():
+                continue
+            end, suffix = _possessive(text, end)
+            return Edit(start, end, variant.replacement + suffix, NAME, variant.source)
+        return None
+
+    @staticmethod
+    def _words_match(
+        text: str, tokens: list[tuple[int, int, str]], index: int, variant: _Variant
+    ) -> bool:
+        for offset in range(1, len(variant.words)):
+            previous, token = tokens[index + offset - 1], tokens[index + offset]
+            if token[2] != variant.words[offset]:
+                return False
+            if _separator(text[previous[1] : token[0]]) != variant.separators[offset - 1]:
+                return False
+        return True
+
+
+def _possessive(text: str, end: int) -> tuple[int, str]:
+    """Extend a match over a possessive: "Mia's" and "James'" both become "<label>'s"."""
+    if end < len(text) and text[end] in "'\u2019":
+        apostrophe = text[end]
+        after = text[end + 1 : end + 2]
+        if after in ("s", "S") and not text[end + 2 : end + 3].isalnum():
+            return end + 2, apostrophe + after
+        if not after.isalnum() and text[end - 1 : end] in ("s", "S"):
+            return end + 1, apostrophe + "s"
+    return end, ""
