@@ -1,0 +1,552 @@
+"""Read an agency's chronology from a CSV, XLSX or DOCX copy of the pro forma.
+
+The pro forma (004 appendix, DOMAIN.md 2.7) has seven columns; agencies return it as a
+spreadsheet or a Word table, often with a title and an "Agency:" line above it. This module finds
+the header row, keeps every row with the number the author sees (1 = the first row under the
+header) and leaves judging the rows to checks.py. ../shared/CONTRACTS.md "Chronologies" is the
+contract. No Django here: the command and the web pages share it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from casereview.chronologies.dates import (
+    ParsedDate,
+    cell_text,
+    parse_date_text,
+    parse_date_value,
+    straighten,
+)
+from casereview.chronologies.safety import UnsafeFileError, check_office_zip, check_size
+
+COLUMNS = ("date", "child", "family", "communication", "source", "staff", "comment")
+# The narrative columns: what "all text cells" means for too-brief, and what discrepancies compare.
+TEXT_COLUMNS = ("child", "family", "communication", "comment")
+HEADINGS = {
+    "date": "DATE",
+    "child": "CONTACT WITH CHILD",
+    "family": "CONTACT WITH PARENTS/CARERS",
+    "communication": "INTER/INTRA-AGENCY COMMUNICATION",
+    "source": "SOURCE OF RECORD",
+    "staff": "STAFF INVOLVED",
+    "comment": "COMMENT",
+}
+EXPECTED_HEADINGS = "; ".join(HEADINGS.values())
+
+_HEADER_SEARCH_ROWS = 100  # title, agency and instructions lines above the table
+_BLANK_HEADER = "Column {number}"
+
+
+class ChronologyReadError(Exception):
+    """A file cannot be read as a chronology; the message names the file and says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row of an agency's chronology, as written, with its date read.
+
+    ``merged`` maps a column key to the first and last row numbers of a cell merged across rows
+    (each row of the span holds the cell's text).
+    """
+
+    number: int
+    date_text: str
+    date: ParsedDate
+    cells: Mapping[str, str]
+    extra: Mapping[str, str] = field(default_factory=dict)
+    merged: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+
+    def text(self, key: str) -> str:
+        """The text of a canonical column ("" when empty)."""
+        return self.cells.get(key, "")
+
+
+@dataclass(frozen=True, slots=True)
+class Chronology:
+    """One agency's chronology: the agency, the file as given, its rows and extra columns."""
+
+    agency: str
+    file: str
+    rows: tuple[Row, ...]
+    extra_columns: tuple[str, ...] = ()
+
+
+def split_file_argument(argument: str) -> tuple[str | None, str]:
+    """Split ``AGENCY=PATH`` into the agency and the path; a plain path has no agency.
+
+    A path that exists as given wins, so a file whose name holds "=" still reads.
+    """
+    if "=" in argument and not os.path.exists(argument):
+        agency, _, path = argument.partition("=")
+        return (agency.strip() or None), path
+    return None, argument
+
+
+def read_chronology(path: str | os.PathLike[str], agency: str | None = None) -> Chronology:
+    """Read a chronology file; raise ChronologyReadError naming the file when it cannot be read."""
+    name = os.fspath(path)
+    suffix = Path(name).suffix.lower()
+    reader = _READERS.get(suffix)
+    try:
+        if suffix in (".xls", ".doc"):
+            modern = ".xlsx" if suffix == ".xls" else ".docx"
+            raise ChronologyReadError(
+                f"{name}: {suffix} is an old Office format; save it as .xlsx/.docx"
+                f" ({modern}) and try again"
+            )
+        if reader is None:
+            raise ChronologyReadError(
+                f"{name}: not a chronology: expected a .csv, .xlsx or .docx file with the columns"
+                f" {EXPECTED_HEADINGS}"
+            )
+        check_size(name)
+        found_agency, table = reader(name)
+    except UnsafeFileError as exc:
+        raise ChronologyReadError(f"{name}: {exc}") from exc
+    except OSError as exc:
+        raise ChronologyReadError(f"{name}: cannot be opened ({exc.strerror or exc})") from exc
+    resolved = agency or found_agency or Path(name).stem
+    return _build(name, resolved, table)
+
+
+# -- the shape every reader hands over ---------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Table:
+    """The header row and the rows under it, each with its row number and vertical merges.
+
+    ``merges`` maps a position in ``rows`` to {column index: (first number, last number)}.
+    """
+
+    header: list[str]
+    rows: list[tuple[int, list[object]]]
+    merges: dict[int, dict[int, tuple[int, int]]] = field(default_factory=dict)
+    to_text: Callable[[object], str] = str
+
+
+# -- header and agency line ---------------------------------------------------------------------
+
+_NORMALISE_SPACES = re.compile(r"\s+")
+_NORMALISE_JOINS = re.compile(r"\s*([/\-])\s*")
+
+
+def _normal_heading(text: str) -> str:
+    """A heading cell reduced for matching: plain quotes and dashes, one space, no case."""
+    text = _NORMALISE_SPACES.sub(" ", straighten(text)).strip().casefold()
+    return _NORMALISE_JOINS.sub(r"\1", text)
+
+
+_WANTED = [(key, _normal_heading(heading)) for key, heading in HEADINGS.items()]
+
+
+def header_columns(cells: Sequence[object]) -> dict[int, str] | None:
+    """Map column positions to canonical keys when ``cells`` is the pro forma's header row."""
+    texts = [_normal_heading(cell) if isinstance(cell, str) else "" for cell in cells]
+    if sum(1 for text in texts if text) < len(_WANTED):
+        return None
+    found: dict[int, str] = {}
+    for key, wanted in _WANTED:
+        position = next(
+            (i for i, text in enumerate(texts) if i not in found and text.startswith(wanted)), None
+        )
+        if position is None:
+            return None
+        found[position] = key
+    return found
+
+
+def _missing_headings(cells: Sequence[object]) -> list[str]:
+    """The headings a near-miss header row lacks (for a message that helps the author)."""
+    texts = [_normal_heading(cell) if isinstance(cell, str) else "" for cell in cells]
+    return [
+        HEADINGS[key]
+        for key, wanted in _WANTED
+        if not any(text.startswith(wanted) for text in texts)
+    ]
+
+
+_AGENCY_LINE = re.compile(r"^\s*agency(?:\s+name)?\s*(?::\s*(.*)|$)", re.IGNORECASE | re.DOTALL)
+
+
+def _agency_from_lines(lines: Iterable[Sequence[object]]) -> str | None:
+    """The agency named on an "Agency:" line (in one cell, or in the next cell along)."""
+    for cells in lines:
+        texts = [c.strip() if isinstance(c, str) else "" for c in cells]
+        for position, text in enumerate(texts):
+            match = _AGENCY_LINE.match(text)
+            if not match:
+                continue
+            value = (match.group(1) or "").strip()
+            if not value:
+                value = next((t for t in texts[position + 1 :] if t), "")
+            if value:
+                return _NORMALISE_SPACES.sub(" ", value)
+            break
+    return None
+
+
+def _locate_header(
+    rows: Sequence[Sequence[object]],
+) -> tuple[int, dict[int, str]] | tuple[None, list[str]]:
+    """The header row's index and column map, or None and the best near miss's missing headings."""
+    best: list[str] = []
+    for index, cells in enumerate(rows[:_HEADER_SEARCH_ROWS]):
+        columns = header_columns(cells)
+        if columns is not None:
+            return index, columns
+        missing = _missing_headings(cells)
+        if len(missing) <= 4 and (not best or len(missing) < len(best)):
+            best = missing
+    return None, best
+
+
+def _no_header(name: str, missing: list[str], where: str) -> ChronologyReadError:
+    """The error for a file with no pro forma header row."""
+    if missing:
+        return ChronologyReadError(
+            f"{name}: the chronology's header row lacks {'; '.join(missing)}"
+            f" (expected the columns {EXPECTED_HEADINGS})"
+        )
+    return ChronologyReadError(
+        f"{name}: no chronology {where} found: expected a header row with the columns"
+        f" {EXPECTED_HEADINGS}"
+    )
+
+
+# -- building rows ------------------------------------------------------------------------------
+
+
+def _build(name: str, agency: str, table: _Table) -> Chronology:
+    """Turn a located table into a Chronology with canonical cells and extra columns."""
+    columns = header_columns(table.header) or {}
+    width = max([len(table.header), *(len(cells) for _, cells in table.rows)], default=0)
+    extra_names = _extra_names(table, columns, width)
+    to_text = table.to_text
+    date_index = next(i for i, key in columns.items() if key == "date")
+    keyed = [(i, key) for i, key in columns.items() if key != "date"]
+    rows: list[Row] = []
+    for position, (number, values) in enumerate(table.rows):
+        if len(values) < width:
+            values = [*values, *([None] * (width - len(values)))]
+        texts = [to_text(v).strip() if v is not None else "" for v in values]
+        if not any(texts):
+            continue  # wholly blank rows are skipped, but keep their number
+        date_value = values[date_index]
+        parsed = (
+            parse_date_text(date_value)
+            if isinstance(date_value, str)
+            else parse_date_value(date_value)
+        )
+        cells = {"date": texts[date_index]}
+        for i, key in keyed:
+            cells[key] = texts[i]
+        extra = {label: texts[i] for i, label in extra_names.items() if texts[i]}
+        merged = {
+            columns.get(i, extra_names.get(i, "")): span
+            for i, span in table.merges.get(position, {}).items()
+        }
+        rows.append(Row(number, texts[date_index], parsed, cells, extra, merged))
+    return Chronology(agency, name, tuple(rows), tuple(extra_names.values()))
+
+
+def _extra_names(table: _Table, columns: Mapping[int, str], width: int) -> dict[int, str]:
+    """Names for the columns beyond the seven, keeping blank-headed ones only if they hold text."""
+    names: dict[int, str] = {}
+    seen: set[str] = set()
+    for index in range(width):
+        if index in columns:
+            continue
+        heading = table.header[index] if index < len(table.header) else None
+        label = _NORMALISE_SPACES.sub(" ", table.to_text(heading)).strip() if heading else ""
+        if not label:
+            has_text = any(
+                index < len(cells) and table.to_text(cells[index] or "").strip()
+                for _, cells in table.rows
+            )
+            if not has_text:
+                continue
+            label = _BLANK_HEADER.format(number=index + 1)
+        unique, copy = label, 2
+        while unique in seen or unique.casefold() in COLUMNS:
+            unique, copy = f"{label} ({copy})", copy + 1
+        seen.add(unique)
+        names[index] = unique
+    return names
+
+
+# -- CSV ----------------------------------------------------------------------------------------
+
+_DELIMITERS = (",", ";", "\t")
+
+
+def _read_csv(name: str) -> tuple[str | None, _Table]:
+    """Read a delimited text file: UTF-8 (BOM or not) or UTF-16 with BOM, else cp1252."""
+    with open(name, "rb") as handle:
+        data = handle.read()
+    text = _decode(name, data)
+    for delimiter in sorted(_DELIMITERS, key=lambda d: -text.count(d, 0, 8192)):
+        head = list(_csv_records(text, delimiter, limit=_HEADER_SEARCH_ROWS))
+        index, found = _locate_header(head)
+        if index is not None:
+            break
+    else:
+        raise _no_header(name, found if isinstance(found, list) else [], "header row")
+    records = _csv_records(text, delimiter)
+    above = [next(records) for _ in range(index)]
+    header = next(records)
+    rows = [(number, cells) for number, cells in enumerate(records, start=1)]
+    return _agency_from_lines(above), _Table(header, rows)  # type: ignore[arg-type]
+
+
+def _csv_records(text: str, delimiter: str, limit: int | None = None) -> Iterable[list[str]]:
+    """CSV records (a quoted cell may span lines: it is still one row as the author sees it)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for count, record in enumerate(reader):
+            if limit is not None and count >= limit:
+                return
+            yield record
+    except csv.Error:
+        return
+
+
+def _decode(name: str, data: bytes) -> str:
+    """Bytes to text: a BOM decides; else UTF-8 if it is valid; else Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    if b"\x00" in data[:8192]:
+        raise ChronologyReadError(
+            f"{name}: not a text (CSV) file; expected a .csv, .xlsx or .docx chronology with the"
+            f" columns {EXPECTED_HEADINGS}"
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+# -- XLSX ---------------------------------------------------------------------------------------
+
+
+def _read_xlsx(name: str) -> tuple[str | None, _Table]:
+    """Read the first visible sheet that holds the header row."""
+    check_office_zip(name, ".xlsx")
+    import openpyxl  # slow to import: a CSV-only run never loads it
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles and validation it skips
+            book = openpyxl.load_workbook(name, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
+        raise ChronologyReadError(f"{name}: cannot be read as a spreadsheet ({exc})") from exc
+    missing: list[str] = []
+    for sheet in book.worksheets:
+        if sheet.sheet_state != "visible":
+            continue
+        rows = [list(values) for values in sheet.iter_rows(values_only=True)]
+        index, found = _locate_header(rows)
+        if index is None:
+            missing = missing or (found if isinstance(found, list) else [])
+            continue
+        merges = _unmerge_xlsx(sheet, rows, index)
+        table = _Table(
+            rows[index],
+            [(n, cells) for n, cells in enumerate(rows[index + 1 :], start=1)],
+            merges,
+            to_text=cell_text,
+        )
+        return _agency_from_lines(rows[:index]), table
+    raise _no_header(name, missing, "sheet")
+
+
+def _unmerge_xlsx(
+    sheet: object, rows: list[list[object]], header_index: int
+) -> dict[int, dict[int, tuple[int, int]]]:
+    """Give every row of a merged range its anchor's value; note the ranges that span rows."""
+    merges: dict[int, dict[int, tuple[int, int]]] = {}
+    for cell_range in sheet.merged_cells.ranges:  # type: ignore[attr-defined]
+        top, bottom = cell_range.min_row - 1, cell_range.max_row - 1
+        column = cell_range.min_col - 1
+        if bottom <= header_index:
+            continue
+        anchor = rows[top][column] if column < len(rows[top]) else None
+        first = max(top, header_index + 1)
+        for index in range(first, bottom + 1):
+            if column < len(rows[index]):
+                rows[index][column] = anchor
+            if bottom > top:
+                span = (first - header_index, bottom - header_index)
+                merges.setdefault(index - header_index - 1, {})[column] = span
+    return merges
+
+
+# -- DOCX ---------------------------------------------------------------------------------------
+
+
+def _read_docx(name: str) -> tuple[str | None, _Table]:
+    """Read the first table whose header matches; later tables with the same header continue it."""
+    check_office_zip(name, ".docx")
+    try:
+        import docx  # slow to import: a CSV-only run never loads it
+
+        document = docx.Document(name)
+    except Exception as exc:  # python-docx raises many kinds for a broken package
+        raise ChronologyReadError(f"{name}: cannot be read as a Word document ({exc})") from exc
+    from docx.oxml.ns import qn
+
+    lines: list[list[object]] = []
+    table: _Table | None = None
+    header_keys: tuple[str, ...] = ()
+    missing: list[str] = []
+    for element in _body_blocks(document.element.body, qn):
+        if element.tag == qn("w:p"):
+            if table is None:
+                lines.append([element.text or ""])
+            continue
+        grid, spans = _docx_grid(element, qn)
+        index, found = _locate_header(grid)
+        if index is None:
+            missing = missing or (found if isinstance(found, list) else [])
+            if table is None:
+                lines.extend(grid)
+            continue
+        keys = tuple(_normal_heading(cell) for cell in grid[index])
+        if table is None:
+            lines.extend(grid[:index])
+            table = _Table(grid[index], [])
+            header_keys = keys
+        elif keys != header_keys:
+            continue
+        _append_docx_rows(table, grid, spans, index)
+    if table is None:
+        raise _no_header(name, missing, "table")
+    return _agency_from_lines(lines), table
+
+
+def _body_blocks(body: object, qn: Callable[[str], str]) -> Iterable[object]:
+    """Paragraphs and tables of the body in order, looking inside content controls."""
+    for child in body.iterchildren():  # type: ignore[attr-defined]
+        if child.tag in (qn("w:p"), qn("w:tbl")):
+            yield child
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _body_blocks(content, qn)
+
+
+def _append_docx_rows(
+    table: _Table, grid: list[list[object]], spans: list[dict[int, tuple[int, int]]], index: int
+) -> None:
+    """Add a Word table's rows under its header, numbering on from the rows already read."""
+    start = table.rows[-1][0] if table.rows else 0
+    offset = index + 1
+    for position, cells in enumerate(grid[offset:], start=offset):
+        number = start + position - index
+        row_spans = {
+            column: (max(first, offset) - index + start, last - index + start)
+            for column, (first, last) in spans[position].items()
+        }
+        if row_spans:
+            table.merges[len(table.rows)] = row_spans
+        table.rows.append((number, cells))
+
+
+def _docx_grid(tbl: object, qn: Callable[[str], str]) -> tuple[list[list[object]], list[dict]]:
+    """A Word table as a grid of cell texts, each merged cell's text read once.
+
+    A cell spanning columns (w:gridSpan, or legacy w:hMerge) holds its text in its first
+    column only; a cell merged down rows (w:vMerge) gives its text to every row it spans, and
+    ``spans[row][column]`` records the first and last grid rows of that merge.
+    """
+    from docx.table import _Cell
+
+    grid: list[list[object]] = []
+    states: list[dict[int, str]] = []
+    for tr in tbl.iterchildren(qn("w:tr")):  # type: ignore[attr-defined]
+        cells: dict[int, object] = {}
+        row_state: dict[int, str] = {}
+        column = _grid_before(tr, qn)
+        for tc in tr.iterchildren(qn("w:tc")):
+            span, vmerge, hmerge = _tc_layout(tc, qn)
+            if hmerge != "continue":
+                cells[column] = _Cell(tc, None).text  # type: ignore[arg-type]
+            if vmerge:
+                row_state[column] = vmerge
+            column += span
+        width = max(cells, default=-1) + 1
+        grid.append([cells.get(i, "") for i in range(width)])
+        states.append(row_state)
+    spans: list[dict[int, tuple[int, int]]] = [{} for _ in grid]
+    _resolve_vertical_merges(grid, states, spans)
+    return grid, spans
+
+
+def _resolve_vertical_merges(
+    grid: list[list[object]], states: list[dict[int, str]], spans: list[dict[int, tuple[int, int]]]
+) -> None:
+    """Copy each vertically merged cell's text down its span and record the span on each row."""
+    open_spans: dict[int, int] = {}  # column -> first row of the span being read
+    for row, state in enumerate(states):
+        for column in list(open_spans):
+            if state.get(column) != "continue":
+                _close_span(spans, column, open_spans.pop(column), row - 1)
+        for column, value in state.items():
+            if value == "restart":
+                open_spans[column] = row
+            elif value == "continue" and column in open_spans:
+                first = open_spans[column]
+                while len(grid[row]) <= column:
+                    grid[row].append("")
+                grid[row][column] = grid[first][column] if column < len(grid[first]) else ""
+    for column, first in open_spans.items():
+        _close_span(spans, column, first, len(states) - 1)
+
+
+def _close_span(spans: list[dict], column: int, first: int, last: int) -> None:
+    if last > first:
+        for row in range(first, last + 1):
+            spans[row][column] = (first, last)
+
+
+def _grid_before(tr: object, qn: Callable[[str], str]) -> int:
+    """How many grid columns a Word row skips before its first cell."""
+    trPr = tr.find(qn("w:trPr"))  # type: ignore[attr-defined]
+    if trPr is None:
+        return 0
+    before = trPr.find(qn("w:gridBefore"))
+    return int(before.get(qn("w:val"), "0")) if before is not None else 0
+
+
+def _tc_layout(tc: object, qn: Callable[[str], str]) -> tuple[int, str, str]:
+    """A Word cell's column span and its vertical and legacy horizontal merge states."""
+    tcPr = tc.find(qn("w:tcPr"))  # type: ignore[attr-defined]
+    if tcPr is None:
+        return 1, "", ""
+    span_element = tcPr.find(qn("w:gridSpan"))
+    span = int(span_element.get(qn("w:val"), "1")) if span_element is not None else 1
+    vmerge_element = tcPr.find(qn("w:vMerge"))
+    # An absent w:val on w:vMerge means "continue" (ECMA-376 17.4.85).
+    vmerge = vmerge_element.get(qn("w:val"), "continue") if vmerge_element is not None else ""
+    hmerge_element = tcPr.find(qn("w:hMerge"))
+    hmerge = hmerge_element.get(qn("w:val"), "continue") if hmerge_element is not None else ""
+    return max(span, 1), vmerge, hmerge
+
+
+_READERS: dict[str, Callable[[str], tuple[str | None, _Table]]] = {
+    ".csv": _read_csv,
+    ".tsv": _read_csv,
+    ".txt": _read_csv,
+    ".xlsx": _read_xlsx,
+    ".docx": _read_docx,
+}
