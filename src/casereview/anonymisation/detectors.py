@@ -142,6 +142,7 @@ def find_redactions(text: str) -> list[Edit]:
     """Every identifier found by shape in the text, as non-overlapping edits in text order."""
     found: list[Edit] = []
     for kind, detect in DETECTORS:
-        edits = [Edit(s, e, TOKENS[kind], REDACTION, kind) for s, e in detect(text)]
+        token = TOKENS[kind]
+        edits = [Edit(s, e, token, REDACTION, kind, token) for s, e in detect(text)]
         found = without_overlaps(found, edits)
     return found

@@ -11,13 +11,17 @@ REDACTION = "redaction"
 
 @dataclass(frozen=True)
 class Edit:
-    """Replace text[start:end] by ``replacement``; ``source`` is the key name or redaction kind."""
+    """Replace text[start:end] by ``replacement``; ``source`` is the key name or redaction kind.
+
+    ``label`` is the label or token without a possessive ending, for counting.
+    """
 
     start: int
     end: int
     replacement: str
     kind: str
     source: str
+    label: str = ""
 
 
 def without_overlaps(first: Sequence[Edit], then: Iterable[Edit]) -> list[Edit]:

@@ -156,7 +156,9 @@ class NameMatcher:
             if variant.ordinary and matched == matched.lower():
                 continue
             end, suffix = _possessive(text, end)
-            return Edit(start, end, variant.replacement + suffix, NAME, variant.source)
+            return Edit(
+                start, end, variant.replacement + suffix, NAME, variant.source, variant.replacement
+            )
         return None
 
     @staticmethod
