@@ -101,8 +101,10 @@ def read_key_csv(path: str | Path) -> KeyReference:
     """Read and validate a key reference CSV file."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise KeyReferenceError(f"cannot read the key reference: {exc}") from exc
+    except OSError as exc:
+        raise KeyReferenceError(f"cannot read the key reference: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise KeyReferenceError("cannot read the key reference: it is not UTF-8 text") from exc
     return parse_key_csv(text)
 
 
