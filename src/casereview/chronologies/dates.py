@@ -229,6 +229,13 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+def today_in_uk() -> date:
+    """Today's date in the UK, where the partnerships are (the default for "after today")."""
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(tz=ZoneInfo("Europe/London")).date()
+
+
 def format_date(value: date) -> str:
     """A date the way the pro forma writes it: 12/03/2024."""
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
