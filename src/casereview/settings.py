@@ -60,6 +60,8 @@ ALLOWED_HOSTS = [h.strip() for h in ALLOWED_HOSTS.split(",") if h.strip()]
 # Two-factor bypass for the demo board: development only, refused in production
 # (casereview.core.checks raises an error if it is ever on there).
 MFA_DEV_BYPASS = env_bool("CASEREVIEW_MFA_DEV_BYPASS", default=False)
+if PRODUCTION and MFA_DEV_BYPASS:
+    raise RuntimeError("CASEREVIEW_MFA_DEV_BYPASS is refused in production.")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -78,6 +80,7 @@ INSTALLED_APPS = [
     "casereview.accounts",
     "casereview.boards",
     "casereview.referrals",
+    "casereview.reviews",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +124,7 @@ TEMPLATES = [
 FORM_RENDERER = "casereview.core.forms.GovukFormRenderer"
 
 DATA_DIR = Path(env_str("CASEREVIEW_DATA_DIR", str(PROJECT_DIR / "var")))
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'casereview.sqlite3'}", conn_max_age=60
@@ -203,9 +207,7 @@ STORAGES = {
 
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "CASEREVIEW_TASK_BACKEND", "django_tasks_db.DatabaseBackend"
-        ),
+        "BACKEND": os.environ.get("CASEREVIEW_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
 
@@ -258,7 +260,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": "INFO" if not DEBUG else "INFO"},
+    "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},

@@ -1,0 +1,173 @@
+"""Sign-in with email, password and a TOTP code; two-factor set-up; sign-out."""
+
+from __future__ import annotations
+
+import base64
+
+import segno
+from django.conf import settings
+from django.contrib import auth, messages
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from casereview.core import models as audit
+from casereview.core.permissions import gate, public
+
+from .forms import GENERIC_FAILURE, CodeForm, SignInForm
+from .models import Person
+
+PENDING = "casereview_pending_person"
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse_lazy(settings.LOGIN_REDIRECT_URL)
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    """Step one: email and password. The same answer whatever went wrong."""
+    if request.user.is_authenticated and request.user.is_verified():
+        return redirect(_safe_next(request))
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = auth.authenticate(
+            request,
+            email=form.cleaned_data["email"].lower(),
+            password=form.cleaned_data["password"],
+        )
+        if person is not None:
+            device = confirmed_device(person)
+            if device is None:
+                auth.login(request, person)
+                return redirect("accounts:two-factor-setup")
+            request.session.cycle_key()
+            request.session[PENDING] = person.pk
+            return redirect(f"{reverse_lazy('accounts:sign-in-code')}?next={_safe_next(request)}")
+        form.add_error(None, GENERIC_FAILURE)
+    return render(request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request)})
+
+
+def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
+    """django-axes calls this for a locked (username, address): answer as for a wrong password."""
+    form = SignInForm(request.POST or None)
+    form.is_valid()
+    form.add_error(None, GENERIC_FAILURE)
+    audit.record("SIGN_IN_LOCKED_OUT", outcome="denied", request=request)
+    return render(request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request)})
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    """Step two: the TOTP code for the person who gave the right password."""
+    pending = request.session.get(PENDING)
+    person = Person.objects.filter(pk=pending, is_active=True).first() if pending else None
+    if person is None:
+        return redirect("accounts:sign-in")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = confirmed_device(person)
+        if device is not None and _verify(device, form.cleaned_data["code"]):
+            del request.session[PENDING]
+            auth.login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+            otp_login(request, device)
+            audit.record("SIGNED_IN", actor=person, request=request)
+            return redirect(_safe_next(request))
+        audit.record("TWO_FACTOR_FAILED", actor=person, outcome="denied", request=request)
+        form.add_error("code", "The code is not right. Enter the code your app shows now.")
+    return render(
+        request, "accounts/sign_in_code.html", {"form": form, "next": _safe_next(request)}
+    )
+
+
+def confirmed_device(person: Person) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=person, confirmed=True).first()
+
+
+def _verify(device: TOTPDevice, code: str) -> bool:
+    if settings.MFA_DEV_BYPASS and code == "000000":
+        # Development only: casereview.core.checks refuses this setting in production.
+        return True
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        return False
+    # verify_token keeps last_t, so a code cannot be used twice (SECURITY.md AU-2).
+    return device.verify_token(code)
+
+
+@gate(None)
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: the person must prove it works before going on."""
+    person = request.user
+    if confirmed_device(person) is not None:
+        if request.user.is_verified():
+            return redirect(settings.LOGIN_REDIRECT_URL)
+        auth.logout(request)
+        return redirect("accounts:sign-in")
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=person, confirmed=False, defaults={"name": "Authenticator app"}
+    )
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            audit.record("TWO_FACTOR_SET_UP", actor=person, request=request)
+            messages.success(request, "Two-factor authentication is set up.")
+            return redirect(settings.LOGIN_REDIRECT_URL)
+        form.add_error("code", "The code is not right. Enter the code your app shows now.")
+    secret = base64.b32encode(device.bin_key).decode()
+    qr = segno.make(device.config_url, error="m").svg_inline(scale=4, omitsize=True)
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {"form": form, "secret": secret, "qr_svg": qr},
+    )
+
+
+@gate(None)
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    audit.record("SIGNED_OUT", actor=request.user, request=request)
+    auth.logout(request)
+    messages.info(request, "You have signed out.")
+    return redirect("accounts:sign-in")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password-reset-sent")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+    post_reset_login = False  # a reset never skips two-factor (SECURITY.md AU-2)
+
+
+password_reset = public(PasswordResetView.as_view())
+password_reset_sent = public(
+    auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_sent.html")
+)
+password_reset_confirm = public(PasswordResetConfirmView.as_view())
+password_reset_complete = public(
+    auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/password_reset_complete.html"
+    )
+)

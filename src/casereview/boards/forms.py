@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from django import forms
+
+from casereview.referrals.lifecycle import Outcome
+from casereview.referrals.models import NotificationKind
+
+from .models import ProcedureProfile
+
+
+class ProfileForm(forms.ModelForm):
+    decision_options = forms.MultipleChoiceField(
+        label="Decisions the chair can make",
+        choices=[(o.value, o.label) for o in Outcome],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notifications = forms.MultipleChoiceField(
+        label="Who is notified after a decision",
+        choices=NotificationKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    panel_required_members = forms.CharField(
+        label="Panel members required (one a line)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    class Meta:
+        model = ProcedureProfile
+        fields = [
+            "criteria_test", "nation", "referral_received_by", "screening_body",
+            "meeting_cadence", "meeting_cadence_days", "first_meeting_on", "quorum",
+            "recommendation_within", "decision_within", "chair_consults_within",
+            "agency_answer_rule", "agency_answer_within", "meeting_notice_hours",
+            "reminder_working_days", "notify_chief_officers_within", "complete_review_within",
+            "complete_review_counts_from", "panel_minimum", "panel_required_members",
+            "imr_author_on_panel", "terms_change", "minutes_draft_within",
+            "minutes_approval_within", "monitored", "follow_up", "agency_report_term",
+            "decision_options", "notifications", "family_letter", "extension_two_step",
+            "due_soon_working_days",
+        ]
+        widgets = {
+            "criteria_test": forms.RadioSelect,
+            "nation": forms.RadioSelect,
+            "imr_author_on_panel": forms.RadioSelect,
+            "terms_change": forms.RadioSelect,
+            "agency_answer_rule": forms.RadioSelect,
+            "family_letter": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["panel_required_members"] = "\n".join(self.instance.panel_required_members)
+        from casereview.core.forms import GovukDateField
+
+        self.fields["first_meeting_on"] = GovukDateField(
+            label="A date the regular meetings fall on", required=False
+        )
+
+    def clean_panel_required_members(self) -> list[str]:
+        text = self.cleaned_data["panel_required_members"]
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("agency_answer_rule") == "next-meeting" and not (
+            data.get("meeting_cadence_days") and data.get("first_meeting_on")
+        ):
+            self.add_error(
+                "agency_answer_rule",
+                "Answers due by the next meeting need the days between meetings and a meeting date.",  # noqa: E501
+            )
+        return data

@@ -1,0 +1,246 @@
+"""Boards, their member agencies, the roles people hold, and each board's procedure profile."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from casereview.core.timescales import Nation, parse_span
+from casereview.referrals.criteria import CriteriaTest
+
+from .roles import Role
+
+
+class Board(models.Model):
+    """A safeguarding children board (partnership): everything it holds is its own."""
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=40)
+    slug = models.SlugField(unique=True)
+    marking = models.CharField(
+        max_length=60, default="OFFICIAL-SENSITIVE", help_text="Protective marking on documents."
+    )
+    reference_prefix = models.CharField(
+        max_length=12, help_text="Case references start with this, e.g. MSCB."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgencyKind(models.TextChoices):
+    POLICE = "police", "Police"
+    SOCIAL_CARE = "social-care", "Children's social care"
+    HEALTH = "health", "Health"
+    EDUCATION = "education", "Education"
+    PROBATION = "probation", "Probation"
+    HOUSING = "housing", "Housing"
+    CAMHS = "camhs", "Child and adolescent mental health (CAMHS)"
+    ADULT_SERVICES = "adult-services", "Adult services"
+    VOLUNTARY = "voluntary", "Voluntary sector"
+    LEGAL = "legal", "Legal"
+    OTHER = "other", "Other"
+
+
+class Agency(models.Model):
+    """A member agency of a board, with its named officer (designated senior manager)."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="agencies")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=AgencyKind.choices)
+    named_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Receives 'is this child known to you?' and secures records.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.UniqueConstraint(fields=["board", "name"], name="agency_name_unique_per_board")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A role a person holds on one board (agency roles name their agency)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=30, choices=[(r.value, r.label) for r in Role])
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "board", "role", "agency"], name="membership_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        suffix = f" ({self.agency})" if self.agency_id else ""
+        return f"{self.person} — {Role(self.role).label}{suffix}, {self.board.short_name}"
+
+    def clean(self) -> None:
+        if Role(self.role).is_agency_role and not self.agency_id:
+            raise ValidationError({"agency": "Choose the agency this role is held for."})
+        if self.agency_id and self.agency.board_id != self.board_id:
+            raise ValidationError({"agency": "The agency must belong to the same board."})
+
+
+class ImrAuthorOnPanel(models.TextChoices):
+    WARN = "warn", "Warn (the author stays off the panel where possible)"
+    REFUSE = "refuse", "Refuse (the author withdraws from the panel)"
+
+
+class TermsChange(models.TextChoices):
+    EXCEPTIONAL = "exceptional", "Changed only with an exceptional reason"
+    REVISIT = "revisit", "May be revisited as the review progresses"
+
+
+class AgencyAnswerRule(models.TextChoices):
+    NEXT_MEETING = "next-meeting", "In time for the next sub group meeting"
+    SPAN = "span", "Within a fixed time of the request"
+
+
+def validate_span(value: str) -> None:
+    try:
+        parse_span(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+SPAN_HELP = "For example '1 month', '28 days', '2 working days' or '24 hours'."
+
+
+class ProcedureProfile(models.Model):
+    """The settings in which boards' procedures differ (DOMAIN.md section 3)."""
+
+    board = models.OneToOneField(Board, on_delete=models.CASCADE, related_name="profile")
+    preset = models.CharField(max_length=40, help_text="The preset it started from.")
+    criteria_test = models.CharField(
+        max_length=10, choices=[(t.value, t.label) for t in CriteriaTest]
+    )
+    nation = models.CharField(
+        max_length=20,
+        choices=[(n.value, n.value.replace("-", " ").capitalize()) for n in Nation],
+        default=Nation.ENGLAND_AND_WALES.value,
+    )
+    referral_received_by = models.CharField(max_length=100)
+    screening_body = models.CharField(max_length=100, help_text="e.g. SCR sub group")
+    meeting_cadence = models.CharField(max_length=100, help_text="In words, e.g. fortnightly.")
+    meeting_cadence_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Days between sub group meetings, if regular."
+    )
+    first_meeting_on = models.DateField(
+        null=True, blank=True, help_text="A date the regular meetings fall on."
+    )
+    quorum = models.PositiveIntegerField(default=4)
+    recommendation_within = models.CharField(
+        max_length=40, blank=True, validators=[validate_span], help_text=SPAN_HELP
+    )
+    decision_within = models.CharField(
+        max_length=40, validators=[validate_span], help_text=SPAN_HELP
+    )
+    chair_consults_within = models.CharField(
+        max_length=40, blank=True, validators=[validate_span], help_text=SPAN_HELP
+    )
+    agency_answer_rule = models.CharField(
+        max_length=20, choices=AgencyAnswerRule.choices, default=AgencyAnswerRule.SPAN
+    )
+    agency_answer_within = models.CharField(
+        max_length=40, default="5 working days", validators=[validate_span], help_text=SPAN_HELP
+    )
+    meeting_notice_hours = models.PositiveIntegerField(default=48)
+    reminder_working_days = models.PositiveIntegerField(
+        default=2, help_text="Remind agencies this many working days before their answer is due."
+    )
+    notify_chief_officers_within = models.CharField(
+        max_length=40, validators=[validate_span], help_text=SPAN_HELP
+    )
+    complete_review_within = models.CharField(
+        max_length=40, validators=[validate_span], help_text=SPAN_HELP
+    )
+    complete_review_counts_from = models.CharField(max_length=100)
+    panel_minimum = models.PositiveIntegerField(default=6)
+    panel_required_members = models.JSONField(default=list, blank=True)
+    imr_author_on_panel = models.CharField(max_length=10, choices=ImrAuthorOnPanel.choices)
+    terms_change = models.CharField(max_length=12, choices=TermsChange.choices)
+    minutes_draft_within = models.CharField(
+        max_length=40, default="7 working days", validators=[validate_span]
+    )
+    minutes_approval_within = models.CharField(
+        max_length=40, default="5 working days", validators=[validate_span]
+    )
+    monitored = models.CharField(max_length=200)
+    follow_up = models.CharField(max_length=200)
+    agency_report_term = models.CharField(max_length=10, default="IMR")
+    decision_options = models.JSONField(default=list)
+    notifications = models.JSONField(default=list)
+    family_letter = models.CharField(
+        max_length=20,
+        choices=[("always", "Always invite the family"), ("panel-decides", "The panel decides")],
+        default="always",
+    )
+    extension_two_step = models.BooleanField(
+        default=True,
+        help_text="Extensions approved by the board chair, then agreed with the inspectorate.",
+    )
+    due_soon_working_days = models.PositiveIntegerField(default=5)
+
+    def __str__(self) -> str:
+        return f"Procedure profile of {self.board}"
+
+
+class LetterKind(models.TextChoices):
+    AGENCY_REQUEST = "agency-request", "Request to agencies: is the child known?"
+    DECISION_NOTICE = "decision-notice", "Notice of the chair's decision"
+    REFERRER_OUTCOME = "referrer-outcome", "Letter to the referrer"
+    FAMILY_INVITATION = "family-invitation", "Invitation to the family to contribute"
+
+
+def letter_template_path(instance: LetterTemplate, filename: str) -> str:
+    import uuid
+
+    return f"letter-templates/{instance.board_id}/{uuid.uuid4().hex}.docx"
+
+
+class LetterTemplate(models.Model):
+    """A board's own Word template for a letter; filled from the case with docxtpl tags."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="letter_templates")
+    kind = models.CharField(max_length=30, choices=LetterKind.choices)
+    file = models.FileField(upload_to=letter_template_path)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["board", "kind"], name="one_template_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.board.short_name})"

@@ -1,0 +1,46 @@
+"""Error pages that say what happened and nothing more (SECURITY.md HD-3)."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+
+
+def forbidden(request, exception=None):
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": "You cannot do this",
+            "message": "Your role does not allow this. Ask your business manager if you need it.",
+        },
+        status=403,
+    )
+
+
+def not_found(request, exception=None):
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": "Page not found",
+            "message": "If you typed the web address, check it is correct.",
+        },
+        status=404,
+    )
+
+
+def server_error(request):
+    from casereview.core.middleware import current_request
+
+    req = current_request()
+    ref = getattr(req, "request_id", "") if req else ""
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": "Sorry, there is a problem with the service",
+            "message": "Try again later. Nothing you saved has been lost.",
+            "reference": ref,
+        },
+        status=500,
+    )

@@ -1,0 +1,104 @@
+"""Forms render as GOV.UK Design System components through one renderer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+
+class GovukFormRenderer(TemplatesSetting):
+    form_template_name = "govuk/form.html"
+    field_template_name = "govuk/field.html"
+
+
+class GovukDateInput(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year in three boxes."""
+
+    template_name = "govuk/date_input.html"
+
+    def __init__(self, attrs=None):
+        widgets = [
+            forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "class": "govuk-input govuk-date-input__input govuk-input--width-2",
+                }
+            ),
+            forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "class": "govuk-input govuk-date-input__input govuk-input--width-2",
+                }
+            ),
+            forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "class": "govuk-input govuk-date-input__input govuk-input--width-4",
+                }
+            ),
+        ]
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.MultiValueField):
+    """A date from three boxes, with messages that say which part is wrong."""
+
+    widget = GovukDateInput
+
+    def __init__(self, **kwargs):
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list or not any(data_list):
+            if self.required:
+                raise forms.ValidationError(f"Enter the {self.label.lower()}.")
+            return None
+        day, month, year = (str(x or "").strip() for x in data_list)
+        missing = [name for name, v in (("day", day), ("month", month), ("year", year)) if not v]
+        if missing:
+            raise forms.ValidationError(f"{self.label} must include a {' and '.join(missing)}.")
+        try:
+            if len(year) != 4:
+                raise ValueError
+            return dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(f"{self.label} must be a real date.") from None
+
+
+class GovukDateTimeField(forms.MultiValueField):
+    """A date and a time (24-hour HH:MM), for when a referral was received."""
+
+    def __init__(self, **kwargs):
+        fields = (GovukDateField(label=kwargs.get("label", "Date")), forms.CharField())
+        widget = forms.MultiWidget(
+            [
+                GovukDateInput(),
+                forms.TextInput(
+                    attrs={"class": "govuk-input govuk-input--width-5", "placeholder": "HH:MM"}
+                ),
+            ]
+        )
+        widget.template_name = "govuk/datetime_input.html"
+        super().__init__(fields=fields, widget=widget, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list or data_list[0] is None:
+            raise forms.ValidationError(f"Enter the {self.label.lower()}.")
+        day, time_text = data_list
+        time_text = (time_text or "").strip() or "09:00"
+        try:
+            hour, minute = (int(x) for x in time_text.split(":"))
+            time = dt.time(hour, minute)
+        except ValueError:
+            raise forms.ValidationError(
+                "Enter the time as hours and minutes, like 14:30."
+            ) from None
+        return dt.datetime.combine(day, time)

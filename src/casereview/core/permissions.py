@@ -1,0 +1,190 @@
+"""The one permission gate: every page, download and API call asks here.
+
+Two different refusals, kept apart (STYLE.md): an object outside a person's scope is
+*not found* (404, so its existence does not leak); a function their role does not allow on
+an object they can see is *forbidden* (403). "Not allowed now" (a stage guard) is neither:
+the service refuses with a message and the page says why.
+
+Rules are plain functions over a person's memberships, loaded once per request.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from casereview.boards.roles import CASE_STAFF_ROLES, Role
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Grant:
+    board_id: int
+    role: Role
+    agency_id: int | None
+
+
+@dataclass
+class Access:
+    """What one person holds: their active memberships, read once per request."""
+
+    person_id: int | None
+    grants: list[Grant] = field(default_factory=list)
+
+    def roles_on(self, board_id: int) -> set[Role]:
+        return {g.role for g in self.grants if g.board_id == board_id}
+
+    def agencies_on(self, board_id: int) -> set[int]:
+        return {g.agency_id for g in self.grants if g.board_id == board_id and g.agency_id}
+
+    def boards(self) -> set[int]:
+        return {g.board_id for g in self.grants}
+
+    def has(self, board_id: int, *roles: Role) -> bool:
+        return bool(self.roles_on(board_id) & set(roles))
+
+    def is_case_staff(self, board_id: int) -> bool:
+        return bool(self.roles_on(board_id) & CASE_STAFF_ROLES)
+
+
+def access_for(person) -> Access:
+    """Load a person's grants (cached on the person object for the request)."""
+    if not getattr(person, "is_authenticated", False) or not person.is_active:
+        return Access(person_id=None)
+    cached = getattr(person, "_casereview_access", None)
+    if cached is not None:
+        return cached
+    grants = [
+        Grant(board_id=m.board_id, role=Role(m.role), agency_id=m.agency_id)
+        for m in person.memberships.filter(is_active=True).only("board_id", "role", "agency_id")
+    ]
+    access = Access(person_id=person.pk, grants=grants)
+    person._casereview_access = access
+    return access
+
+
+# --- Rules: (access, object) -> bool. One line of docstring each: what they allow. ---
+
+Rule = Callable[[Access, object], bool]
+
+
+def _board_id(obj) -> int:
+    return obj.board_id if hasattr(obj, "board_id") else obj.pk
+
+
+def is_case_staff(access: Access, obj) -> bool:
+    """Chair, business manager, administrator and sub group members of the board."""
+    return access.is_case_staff(_board_id(obj))
+
+
+def is_process_staff(access: Access, obj) -> bool:
+    """Business manager and administrator: they run the process."""
+    return access.has(_board_id(obj), Role.BUSINESS_MANAGER, Role.ADMINISTRATOR)
+
+
+def is_screening_member(access: Access, obj) -> bool:
+    """Sub group members, with the business manager and administrator who record for them."""
+    return access.has(
+        _board_id(obj), Role.SUBGROUP_MEMBER, Role.BUSINESS_MANAGER, Role.ADMINISTRATOR
+    )
+
+
+def is_chair(access: Access, obj) -> bool:
+    """The board chair."""
+    return access.has(_board_id(obj), Role.CHAIR)
+
+
+def is_board_admin(access: Access, obj) -> bool:
+    """Business manager and administrator may adjust the board's procedure profile."""
+    return access.has(_board_id(obj), Role.BUSINESS_MANAGER, Role.ADMINISTRATOR)
+
+
+def is_named_officer_of_request(access: Access, request_obj) -> bool:
+    """The asked agency's named officer (or its authors), and the board's process staff."""
+    board_id = request_obj.referral.board_id
+    if access.has(board_id, Role.BUSINESS_MANAGER, Role.ADMINISTRATOR):
+        return True
+    return request_obj.agency_id in access.agencies_on(board_id)
+
+
+def is_board_member(access: Access, obj) -> bool:
+    """Anyone holding a role on the board."""
+    return _board_id(obj) in access.boards()
+
+
+RULES: dict[str, Rule] = {
+    "referral.view": is_case_staff,
+    "referral.create": is_process_staff,
+    "referral.ask_agencies": is_process_staff,
+    "referral.record_facts": is_screening_member,
+    "referral.begin_screening": is_screening_member,
+    "referral.recommend": is_screening_member,
+    "referral.decide": is_chair,
+    "referral.notify": is_process_staff,
+    "deadline.extend": is_process_staff,
+    "deadline.approve_extension": is_chair,
+    "agency_request.answer": is_named_officer_of_request,
+    "document.download": is_case_staff,
+    "board.view": is_board_member,
+    "profile.edit": is_board_admin,
+    "letter_template.edit": is_board_admin,
+}
+
+
+def can(person, action: str, obj) -> bool:
+    """Whether a person may do an action on an object; an error inside a rule denies."""
+    rule = RULES[action]
+    try:
+        return bool(rule(access_for(person), obj))
+    except Exception:  # fail closed (SECURITY.md HD-3)
+        log.exception("permission rule %s failed; denying", action)
+        return False
+
+
+def require(person, action: str, obj) -> None:
+    if not can(person, action, obj):
+        raise PermissionDenied(f"You may not {action.split('.')[-1].replace('_', ' ')} here.")
+
+
+def gate(action: str | None, *, lookup: Callable[[HttpRequest, dict], object] | None = None):
+    """Decorate a view: load its object within the person's scope (else 404), then check.
+
+    ``lookup(request, kwargs)`` returns the object or raises Http404; it must filter by what
+    the person may see. With ``action=None`` the view only needs a signed-in person with
+    two-factor (the middleware) and does its own scoping, e.g. a dashboard.
+    """
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            obj = None
+            if lookup is not None:
+                obj = lookup(request, kwargs)
+                if obj is None:
+                    raise Http404
+            if action is not None:
+                if obj is None:
+                    raise RuntimeError("a gated action needs a lookup")
+                require(request.user, action, obj)
+            return (
+                view(request, *args, obj=obj, **kwargs)
+                if lookup
+                else view(request, *args, **kwargs)
+            )
+
+        wrapped.casereview_gate = action or "signed-in"  # the URL walk test looks for this
+        return wrapped
+
+    return decorator
+
+
+def public(view):
+    """Mark a view as open to visitors (sign-in, password reset): the walk test checks it."""
+    view.casereview_gate = "public"
+    return view

@@ -1,0 +1,138 @@
+"""Home, dashboard, downloads and the health check."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from casereview.accounts.views import sign_in
+from casereview.boards.roles import CASE_STAFF_ROLES, Role
+from casereview.referrals.models import AgencyRequest, Referral, deadline_state
+
+from . import models as audit
+from .models import Document
+from .permissions import access_for, gate, public
+from .timescales import DeadlineState
+
+STATE_ORDER = {
+    DeadlineState.OVERDUE: 0,
+    DeadlineState.DUE_SOON: 1,
+    DeadlineState.DUE: 2,
+    DeadlineState.MET: 3,
+    None: 4,
+}
+
+
+@public
+def home(request: HttpRequest) -> HttpResponse:
+    """A visitor sees the sign-in page; a signed-in person their dashboard."""
+    if request.user.is_authenticated and request.user.is_verified():
+        return redirect("core:dashboard")
+    return sign_in(request)
+
+
+@gate(None)
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Open cases with their next deadline, overdue first; and what is asked of my agency."""
+    access = access_for(request.user)
+    staff_boards = {g.board_id for g in access.grants if g.role in CASE_STAFF_ROLES}
+    agency_ids = {g.agency_id for g in access.grants if g.role.is_agency_role and g.agency_id}
+    now = timezone.now()
+    cases = list(
+        Referral.objects.filter(board_id__in=staff_boards)
+        .open()
+        .select_related("board__profile")
+        .with_next_deadline()
+        .only(
+            "reference",
+            "stage",
+            "received_at",
+            "board__short_name",
+            "board__profile__due_soon_working_days",
+            "board__profile__nation",
+        )
+    )
+    for case in cases:
+        case.next_state = (
+            deadline_state(
+                case.next_deadline_due_at,
+                case.next_deadline_all_day,
+                now,
+                soon=case.board.profile.due_soon_working_days,
+            )
+            if case.next_deadline_due_at
+            else None
+        )
+    cases.sort(key=lambda c: (STATE_ORDER[c.next_state], c.next_deadline_due_at or now))
+    asks = list(
+        AgencyRequest.objects.filter(
+            Q(agency_id__in=agency_ids),
+            answered_at__isnull=True,
+            referral__stage__in=["information-gathering", "screening"],
+        )
+        .select_related("agency", "referral__board__profile")
+        .order_by("due_at")
+    )
+    for ask in asks:
+        ask.state_now = deadline_state(
+            ask.due_at, True, now, None, ask.referral.board.profile.due_soon_working_days
+        )
+    boards = {g.board_id for g in access.grants}
+    counts = {s: sum(1 for c in cases if c.next_state == s) for s in DeadlineState}
+    context = {
+        "cases": cases,
+        "asks": asks,
+        "counts": counts,
+        "is_staff_view": bool(staff_boards),
+        "can_log_boards": _boards_where(access, Role.BUSINESS_MANAGER, Role.ADMINISTRATOR),
+        "has_boards": bool(boards),
+    }
+    return render(request, "core/dashboard.html", context)
+
+
+def _boards_where(access, *roles):
+    from casereview.boards.models import Board
+
+    ids = {g.board_id for g in access.grants if g.role in roles}
+    return list(Board.objects.filter(pk__in=ids)) if ids else []
+
+
+def document_lookup(request: HttpRequest, kwargs: dict) -> Document:
+    visible = Referral.objects.visible_to(request.user).values("pk")
+    return get_object_or_404(
+        Document.objects.select_related("board"), pk=kwargs.pop("pk"), referral_id__in=visible
+    )
+
+
+@gate("document.download", lookup=document_lookup)
+@require_GET
+def document_download(request: HttpRequest, obj: Document) -> HttpResponse:
+    """Serve a stored document: audited first, so a failed audit serves nothing (LG-3)."""
+    audit.record(
+        "DOCUMENT_DOWNLOADED",
+        actor=request.user,
+        board_id=obj.board_id,
+        referral_id=obj.referral_id,
+        obj=obj,
+    )
+    try:
+        handle = obj.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=obj.filename, content_type=obj.content_type
+    )
+    response["Content-Security-Policy"] = "sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@public
+@require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    Referral.objects.exists()
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,272 @@
+"""Forms for the referral journey: each field's message says what is wrong and where."""
+
+from __future__ import annotations
+
+from django import forms
+
+from casereview.boards.models import Agency
+from casereview.core.forms import GovukDateField, GovukDateTimeField
+from casereview.referrals import criteria
+
+from .lifecycle import Outcome
+from .models import AgencyAnswer, HarmType, ParallelProcess, ReferrerKind
+
+
+class ReferralForm(forms.Form):
+    received_at = GovukDateTimeField(label="Date the referral was received")
+    referrer_kind = forms.ChoiceField(
+        label="Who made the referral", choices=ReferrerKind.choices, widget=forms.RadioSelect
+    )
+    referrer_name = forms.CharField(label="Referrer's name", max_length=200)
+    referrer_organisation = forms.CharField(
+        label="Referrer's organisation", max_length=200, required=False
+    )
+    referrer_email = forms.EmailField(label="Referrer's email address", required=False)
+    child_name = forms.CharField(label="Child's full name", max_length=200)
+    child_date_of_birth = GovukDateField(
+        label="Child's date of birth", required=False, help_text="For example, 27 3 2019"
+    )
+    child_address = forms.CharField(
+        label="Child's address", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    child_ethnicity = forms.CharField(label="Ethnicity", max_length=100, required=False)
+    child_religion = forms.CharField(label="Religion", max_length=100, required=False)
+    child_language = forms.CharField(label="First language", max_length=100, required=False)
+    incident_on = GovukDateField(label="Date of the incident")
+    harm_type = forms.ChoiceField(
+        label="What happened to the child", choices=HarmType.choices, widget=forms.RadioSelect
+    )
+    incident_summary = forms.CharField(
+        label="What happened",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="The facts known so far.",
+    )
+    agencies_involved = forms.ModelMultipleChoiceField(
+        label="Agencies believed to be involved",
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    parallel_processes = forms.MultipleChoiceField(
+        label="Parallel processes known",
+        choices=ParallelProcess.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    parallel_notes = forms.CharField(
+        label="Notes on parallel processes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, board, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies_involved"].queryset = board.agencies.filter(is_active=True)
+
+    def clean(self):
+        data = super().clean()
+        received, incident = data.get("received_at"), data.get("incident_on")
+        if received and incident and incident > received.date():
+            self.add_error(
+                "incident_on",
+                "The incident date must be on or before the date the referral was received.",
+            )
+        dob = data.get("child_date_of_birth")
+        if dob and incident and dob > incident:
+            self.add_error(
+                "child_date_of_birth", "The child's date of birth must be before the incident."
+            )
+        return data
+
+
+class AgencyAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label="Is the child or family known to the agency?",
+        choices=AgencyAnswer.choices,
+        widget=forms.RadioSelect,
+    )
+    information = forms.CharField(
+        label="Information for the sub group",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Where known: a summary of the agency's involvement.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("answer") == AgencyAnswer.KNOWN and not data.get("information", "").strip():
+            self.add_error(
+                "information", "Summarise the agency's involvement with the child or family."
+            )
+        return data
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class CriteriaFactsForm(forms.Form):
+    abuse_or_neglect = forms.ChoiceField(
+        label="Is abuse or neglect of the child known or suspected?",
+        choices=[("known", "Known"), ("suspected", "Suspected"), ("none", "Neither")],
+        widget=forms.RadioSelect,
+    )
+    child_died = forms.BooleanField(label="The child has died", required=False)
+    death_by_suicide = forms.BooleanField(label="The death was by suicide", required=False)
+    abuse_or_neglect_factor_in_death = forms.BooleanField(
+        label="Abuse or neglect is known or suspected to be a factor in the death", required=False
+    )
+    seriously_harmed = forms.BooleanField(
+        label="The child has been seriously harmed", required=False
+    )
+    life_threatening_injury = forms.BooleanField(
+        label="Potentially life-threatening injury through abuse or neglect", required=False
+    )
+    serious_sexual_abuse = forms.BooleanField(label="Serious sexual abuse", required=False)
+    particularly_serious_sexual_abuse = forms.BooleanField(
+        label="Particularly serious sexual abuse", required=False
+    )
+    permanent_impairment = forms.BooleanField(
+        label="Serious and permanent impairment of health or development through abuse or neglect",
+        required=False,
+    )
+    interagency_concern = forms.BooleanField(
+        label="There is concern about how agencies worked together", required=False
+    )
+    parent_murdered_homicide_review = forms.BooleanField(
+        label="A parent has been murdered and a homicide review is being initiated", required=False
+    )
+    parent_killed_domestic_violence = forms.BooleanField(
+        label="A parent has been killed in a domestic violence situation", required=False
+    )
+    indicators = forms.MultipleChoiceField(
+        label="Guiding questions answered yes",
+        required=False,
+        choices=list(criteria.INDICATORS.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_children_note = forms.CharField(
+        label="Are other children (siblings, others in the setting) at risk, and are they safeguarded?",  # noqa: E501
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, test: criteria.CriteriaTest, **kwargs):
+        super().__init__(*args, **kwargs)
+        if test is not criteria.CriteriaTest.WT2006:
+            for name in (
+                "indicators",
+                "parent_murdered_homicide_review",
+                "parent_killed_domestic_violence",
+                "particularly_serious_sexual_abuse",
+            ):
+                del self.fields[name]
+
+    def facts(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("other_children_note", None)
+        if "indicators" in data:
+            data["indicators"] = list(data["indicators"])
+        return data
+
+    def clean(self):
+        data = super().clean()
+        facts = {k: v for k, v in data.items() if k != "other_children_note"}
+        if "indicators" in facts:
+            facts["indicators"] = list(facts["indicators"])
+        try:
+            parsed = criteria.Facts.from_dict(facts)
+        except criteria.FactsError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if (
+            criteria.other_children_prompt(parsed)
+            and not data.get("other_children_note", "").strip()
+        ):
+            self.add_error(
+                "other_children_note",
+                "The child died and abuse or neglect is suspected: say whether other children "
+                "are at risk and safeguarded.",
+            )
+        return data
+
+
+class RecommendationForm(forms.Form):
+    outcome = forms.ChoiceField(label="The sub group recommends", widget=forms.RadioSelect)
+    reasons = forms.CharField(
+        label="Reasons for the recommendation", widget=forms.Textarea(attrs={"rows": 5})
+    )
+    consulted_by = forms.ChoiceField(
+        label="How the sub group took part",
+        choices=[("meeting", "Meeting"), ("call", "Telephone call"), ("email", "Email exchange")],
+        widget=forms.RadioSelect,
+    )
+    participants = forms.ModelMultipleChoiceField(
+        label="Sub group members who took part",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    methodology = forms.CharField(
+        label="Methodology",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when a review is recommended.",
+    )
+    imr_agencies = forms.ModelMultipleChoiceField(
+        label="Agencies to be asked for reports",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    panel_agencies = forms.ModelMultipleChoiceField(
+        label="Agencies to sit on the panel",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    specialist_advice = forms.CharField(
+        label="Specialist advice needed", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    draft_terms_of_reference = forms.CharField(
+        label="Draft terms of reference", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    extended_timescales = forms.CharField(
+        label="Should extended timescales be negotiated? Why?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, board, members, term: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [
+            (o, Outcome(o).label) for o in board.profile.decision_options
+        ]
+        self.fields["participants"].queryset = members
+        agencies = board.agencies.filter(is_active=True)
+        self.fields["imr_agencies"].queryset = agencies
+        self.fields["imr_agencies"].label = f"Agencies to be asked for an {term}"
+        self.fields["panel_agencies"].queryset = agencies
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="Your decision", widget=forms.RadioSelect)
+    reasons = forms.CharField(
+        label="Reasons",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Required where you disagree with the sub group or the decision departs "
+        "from the criteria, and when asking the sub group to reconvene.",
+    )
+
+    REFER_BACK = "refer-back"
+
+    def __init__(self, *args, board, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [
+            (o, Outcome(o).label) for o in board.profile.decision_options
+        ] + [(self.REFER_BACK, "Ask the sub group to reconvene with me")]
+
+
+class ExtensionForm(forms.Form):
+    new_due = GovukDateField(label="New due date")
+    reasons = forms.CharField(
+        label="Reasons for the extension", widget=forms.Textarea(attrs={"rows": 3})
+    )

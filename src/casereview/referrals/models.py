@@ -1,0 +1,365 @@
+"""A case from referral to the chair's decision, with agencies' answers and deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+
+from casereview.boards.models import Agency, Board
+from casereview.boards.roles import CASE_STAFF_ROLES, Role
+from casereview.core import timescales
+
+from .lifecycle import Outcome, Stage
+
+LONDON = ZoneInfo("Europe/London")
+
+
+class ReferrerKind(models.TextChoices):
+    AGENCY = "agency", "An agency or professional"
+    CORONER = "coroner", "The Coroner"
+    RAPID_RESPONSE = "rapid-response", "The Rapid Response Team"
+    CDOP = "cdop", "The Child Death Overview Panel (CDOP)"
+    OTHER = "other", "Someone else"
+
+
+class HarmType(models.TextChoices):
+    DEATH = "death", "The child has died"
+    SERIOUS_HARM = "serious-harm", "The child has been seriously harmed"
+    OTHER = "other", "Other concern"
+
+
+class ParallelProcess(models.TextChoices):
+    CRIMINAL = "criminal", "Criminal investigation"
+    INQUEST = "inquest", "Inquest"
+    HOMICIDE_REVIEW = "homicide-review", "Domestic homicide review"
+    DISCIPLINARY = "disciplinary", "Disciplinary process"
+
+
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def visible_to(self, person) -> ReferralQuerySet:
+        """Cases a person may open: all of their board's for its staff, else where their agency is asked."""  # noqa: E501
+        if not person.is_authenticated or not person.is_active:
+            return self.none()
+        memberships = person.memberships.filter(is_active=True, board__isnull=False)
+        staff_boards = memberships.filter(role__in=[r.value for r in CASE_STAFF_ROLES]).values(
+            "board_id"
+        )
+        agency_ids = memberships.filter(
+            role__in=[Role.NAMED_OFFICER.value, Role.AGENCY_AUTHOR.value]
+        ).values("agency_id")
+        return self.filter(
+            Q(board_id__in=staff_boards) | Q(agency_requests__agency_id__in=agency_ids)
+        ).distinct()
+
+    def open(self) -> ReferralQuerySet:
+        return self.exclude(stage=Stage.CLOSED)
+
+    def with_next_deadline(self) -> ReferralQuerySet:
+        """Annotate the next unmet deadline (one subquery, whatever the number of cases)."""
+        pending = Deadline.objects.filter(referral=OuterRef("pk"), met_at__isnull=True).order_by(
+            "effective_due_at"
+        )
+        return self.annotate(
+            next_deadline_label=Subquery(pending.values("label")[:1]),
+            next_deadline_due_at=Subquery(pending.values("effective_due_at")[:1]),
+            next_deadline_all_day=Subquery(pending.values("all_day")[:1]),
+        )
+
+
+class Referral(models.Model):
+    """A case: the referral and everything up to the chair's decision (DOMAIN.md 2.1-2.3)."""
+
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="referrals")
+    reference = models.CharField(max_length=40, unique=True)
+    stage = models.CharField(
+        max_length=30, choices=[(s.value, s.label) for s in Stage], default=Stage.RECEIVED
+    )
+    received_at = models.DateTimeField()
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    logged_at = models.DateTimeField(auto_now_add=True)
+
+    referrer_kind = models.CharField(max_length=20, choices=ReferrerKind.choices)
+    referrer_name = models.CharField(max_length=200)
+    referrer_organisation = models.CharField(max_length=200, blank=True)
+    referrer_email = models.EmailField(blank=True)
+
+    child_name = models.CharField(max_length=200)
+    child_date_of_birth = models.DateField(null=True, blank=True)
+    child_address = models.TextField(blank=True)
+    child_ethnicity = models.CharField(max_length=100, blank=True)
+    child_religion = models.CharField(max_length=100, blank=True)
+    child_language = models.CharField(max_length=100, blank=True)
+
+    incident_on = models.DateField()
+    harm_type = models.CharField(max_length=20, choices=HarmType.choices)
+    incident_summary = models.TextField()
+    agencies_involved = models.ManyToManyField(Agency, blank=True, related_name="+")
+    parallel_processes = models.JSONField(default=list, blank=True)
+    parallel_notes = models.TextField(blank=True)
+
+    criteria_facts = models.JSONField(null=True, blank=True)
+    other_children_note = models.TextField(
+        blank=True, help_text="Are other children at risk, and are they safeguarded?"
+    )
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stage__in=[s.value for s in Stage]), name="referral_stage_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def stage_enum(self) -> Stage:
+        return Stage(self.stage)
+
+    @property
+    def nation(self) -> timescales.Nation:
+        return timescales.Nation(self.board.profile.nation)
+
+
+class AgencyAnswer(models.TextChoices):
+    KNOWN = "known", "Known to the agency"
+    NOT_KNOWN = "not-known", "Not known to the agency"
+
+
+class AgencyRequest(models.Model):
+    """The question to one agency's named officer: is the child or family known to you?"""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="agency_requests")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="requests")
+    requested_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(max_length=20, choices=AgencyAnswer.choices, blank=True)
+    information = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["agency__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "agency"], name="one_request_per_agency")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} on {self.referral}"
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None
+
+
+class Recommendation(models.Model):
+    """The sub group's recommendation (DOMAIN.md 2.3); earlier ones stay when it reconvenes."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="recommendations")
+    outcome = models.CharField(max_length=40, choices=[(o.value, o.label) for o in Outcome])
+    reasons = models.TextField()
+    criteria_result = models.CharField(max_length=20)
+    departs_from_criteria = models.BooleanField(default=False)
+    participants = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    consulted_by = models.CharField(
+        max_length=20,
+        choices=[("meeting", "Meeting"), ("call", "Telephone call"), ("email", "Email exchange")],
+    )
+    methodology = models.TextField(blank=True)
+    imr_agencies = models.ManyToManyField(Agency, blank=True, related_name="+")
+    panel_agencies = models.ManyToManyField(Agency, blank=True, related_name="+")
+    specialist_advice = models.TextField(blank=True)
+    draft_terms_of_reference = models.TextField(blank=True)
+    extended_timescales = models.TextField(
+        blank=True, help_text="Whether extended timescales should be negotiated, and why."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        get_latest_by = "recorded_at"
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} recommended for {self.referral}"
+
+    @property
+    def outcome_enum(self) -> Outcome:
+        return Outcome(self.outcome)
+
+
+class Decision(models.Model):
+    """The board chair's decision, agreeing or disagreeing with written reasons."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="decisions")
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(
+        max_length=40, choices=[(o.value, o.label) for o in Outcome], blank=True
+    )
+    agrees = models.BooleanField()
+    refers_back = models.BooleanField(default=False)
+    reasons = models.TextField(blank=True)
+    departs_from_criteria = models.BooleanField(default=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-decided_at"]
+        get_latest_by = "decided_at"
+
+    def __str__(self) -> str:
+        return f"Decision on {self.referral}"
+
+
+class DeadlineKind(models.TextChoices):
+    CHAIR_CONSULTS = "chair-consults", "Chair consults panel members"
+    AGENCY_ANSWERS = "agency-answers", "Agencies answer"
+    RECOMMENDATION = "recommendation", "Sub group recommendation"
+    DECISION = "decision", "Chair's decision"
+    NOTIFY_CHIEF_OFFICERS = "notify-chief-officers", "Notify chief officers"
+    COMPLETE_REVIEW = "complete-review", "Complete the review"
+
+
+class DeadlineQuerySet(models.QuerySet["Deadline"]):
+    def pending(self) -> DeadlineQuerySet:
+        return self.filter(met_at__isnull=True)
+
+
+class Deadline(models.Model):
+    """A due date computed from the board's profile; an extension keeps the original."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField(max_length=30, choices=DeadlineKind.choices)
+    label = models.CharField(max_length=200)
+    span = models.CharField(max_length=40)
+    counts_from = models.CharField(max_length=200, help_text="The event it counts from.")
+    starts_at = models.DateTimeField()
+    all_day = models.BooleanField(default=True, help_text="Due by the end of a day.")
+    due_at = models.DateTimeField(help_text="The original due time.")
+    effective_due_at = models.DateTimeField(help_text="The extended due time, else the original.")
+    met_at = models.DateTimeField(null=True, blank=True)
+    extension_requested_at = models.DateTimeField(null=True, blank=True)
+    extension_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    extension_to = models.DateTimeField(null=True, blank=True)
+    extension_reasons = models.TextField(blank=True)
+    extension_approved_at = models.DateTimeField(null=True, blank=True)
+    extension_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    extension_agreed_with_inspectorate_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DeadlineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["effective_due_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "kind"], name="one_deadline_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.referral})"
+
+    @property
+    def due(self) -> dt.date | dt.datetime:
+        return due_value(self.effective_due_at, self.all_day)
+
+    @property
+    def original_due(self) -> dt.date | dt.datetime:
+        return due_value(self.due_at, self.all_day)
+
+    @property
+    def extended(self) -> bool:
+        return self.effective_due_at != self.due_at
+
+    def state(self, now: dt.datetime | None = None, soon: int = 5) -> timescales.DeadlineState:
+        return deadline_state(self.effective_due_at, self.all_day, now, self.met_at, soon)
+
+
+def due_value(due_at: dt.datetime, all_day: bool) -> dt.date | dt.datetime:
+    local = timezone.localtime(due_at, LONDON)
+    return local.date() if all_day else local
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """An all-day deadline is stored as the last second of its day, London time."""
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=LONDON)
+
+
+def deadline_state(
+    due_at: dt.datetime,
+    all_day: bool,
+    now: dt.datetime | None = None,
+    met_at: dt.datetime | None = None,
+    soon: int = 5,
+) -> timescales.DeadlineState:
+    now = timezone.localtime(now or timezone.now(), LONDON)
+    return timescales.deadline_state(
+        due_value(due_at, all_day), now, met_at=met_at, soon_working_days=soon
+    )
+
+
+class NotificationKind(models.TextChoices):
+    SAFEGUARD_OTHER_CHILDREN = (
+        "safeguard-other-children",
+        "Immediate action to safeguard other children",
+    )
+    CHIEF_OFFICERS = "chief-officers", "Chief officers / designated senior managers"
+    REFERRER = "referrer", "The referrer"
+    BOARD_MEMBERS = "board-members", "Board members"
+    DIRECTOR = "director-childrens-services", "Director of Children's Services"
+    OFSTED = "ofsted", "Ofsted"
+    DFE = "dfe", "Department for Education"
+    NATIONAL_PANEL = "national-panel", "National panel of independent experts"
+    CSCI = "inspectorate-csci", "The inspectorate (CSCI)"
+    DFES = "dfes", "Department for Education and Skills"
+    SHA = "strategic-health-authority", "Strategic Health Authority"
+    COMMUNICATIONS = "communications-lead", "Council communications lead"
+    LEGAL = "legal-advisor", "The board's legal advisor"
+    CORONER = "coroner", "The Coroner"
+    CPS = "cps", "Crown Prosecution Service"
+    FAMILY = "family", "The family (invitation to contribute)"
+
+
+class Notification(models.Model):
+    """One notification after a decision: a task with a recipient, a due time and when it was sent."""  # noqa: E501
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40, choices=NotificationKind.choices)
+    recipient = models.CharField(max_length=200)
+    recipient_email = models.EmailField(blank=True)
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT)
+    order = models.PositiveIntegerField(default=0)
+    due_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    letter = models.ForeignKey(
+        "core.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.recipient}"

@@ -1,0 +1,124 @@
+"""After a decision: each notification of DOMAIN.md 2.4 becomes a task with a letter."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from casereview.boards.roles import Role
+from casereview.core import models as audit
+
+from .deadlines import compute_due, deadline_set
+from .models import DeadlineKind, Notification, NotificationKind, Referral
+
+# Immediate action for other children first (004 §5.3); then the order of DOMAIN.md 2.4.
+ORDER = [k.value for k in NotificationKind]
+
+
+def notifications_create(*, referral: Referral, decision, now: dt.datetime) -> list[Notification]:
+    """Create the notification tasks the board's profile lists, with due times and letters."""
+    profile = referral.board.profile
+    kinds = [k for k in profile.notifications if k in ORDER]
+    if not decision.outcome or decision.outcome == "no-further-action":
+        # A case closed without a review: the referrer is told, with the reasons (004 §4);
+        # Ofsted is told a review was considered and not held (003 §1.3).
+        kinds = [
+            k for k in kinds if k in ("referrer", "ofsted", "inspectorate-csci", "board-members")
+        ]
+    notifications: list[Notification] = []
+    for kind in sorted(kinds, key=ORDER.index):
+        notifications += _for_kind(referral, kind, now)
+    created = Notification.objects.bulk_create(notifications)
+    if any(n.kind == NotificationKind.CHIEF_OFFICERS for n in created):
+        deadline_set(
+            referral,
+            DeadlineKind.NOTIFY_CHIEF_OFFICERS,
+            span=profile.notify_chief_officers_within,
+            starts_at=now,
+            counts_from="the chair's decision",
+        )
+    from . import tasks
+
+    ids = [n.pk for n in Notification.objects.filter(referral=referral, sent_at__isnull=True)]
+    transaction.on_commit(lambda: tasks.prepare_notifications.enqueue(referral.pk, ids))
+    audit.record(
+        "NOTIFICATIONS_CREATED",
+        board_id=referral.board_id,
+        referral_id=referral.pk,
+        obj=referral,
+        detail={"count": len(created)},
+    )
+    return created
+
+
+def _for_kind(referral: Referral, kind: str, now: dt.datetime) -> list[Notification]:
+    profile = referral.board.profile
+    label = NotificationKind(kind).label
+    order = ORDER.index(kind)
+    if kind == NotificationKind.CHIEF_OFFICERS:
+        due_at, _ = compute_due(now, profile.notify_chief_officers_within, referral.nation)
+        return [
+            Notification(
+                referral=referral,
+                kind=kind,
+                agency=agency,
+                order=order,
+                due_at=due_at,
+                recipient=f"{agency.named_officer}, {agency.name}",
+                recipient_email=agency.named_officer.email,
+            )
+            for agency in referral.board.agencies.filter(
+                is_active=True, named_officer__isnull=False
+            ).select_related("named_officer")
+        ]
+    if kind == NotificationKind.REFERRER:
+        return [
+            Notification(
+                referral=referral,
+                kind=kind,
+                order=order,
+                recipient=referral.referrer_name,
+                recipient_email=referral.referrer_email,
+                due_at=compute_due(now, "5 working days", referral.nation)[0],
+            )
+        ]
+    if kind == NotificationKind.BOARD_MEMBERS:
+        return [
+            Notification(
+                referral=referral,
+                kind=kind,
+                order=order,
+                recipient="Board members",
+                due_at=compute_due(now, "5 working days", referral.nation)[0],
+            )
+        ]
+    if kind == NotificationKind.SAFEGUARD_OTHER_CHILDREN:
+        return [
+            Notification(
+                referral=referral,
+                kind=kind,
+                order=order,
+                recipient="Children's social care (confirm other children are safeguarded)",
+                due_at=now,
+            )
+        ]
+    if kind == NotificationKind.FAMILY and profile.family_letter == "panel-decides":
+        return []
+    return [
+        Notification(
+            referral=referral,
+            kind=kind,
+            order=order,
+            recipient=label,
+            due_at=compute_due(now, profile.notify_chief_officers_within, referral.nation)[0],
+        )
+    ]
+
+
+def board_member_emails(referral: Referral) -> list[str]:
+    return list(
+        referral.board.memberships.filter(role=Role.BOARD_MEMBER, is_active=True).values_list(
+            "person__email", flat=True
+        )
+    )

@@ -1,0 +1,477 @@
+"""Every change to a case, one service each: guard, compare-and-set, audit, then side effects.
+
+Only ``_advance`` writes ``Referral.stage``. Emails and letters are queued with
+``transaction.on_commit`` so nothing goes out for a change that was rolled back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from casereview.boards.models import Agency, AgencyAnswerRule, Board
+from casereview.core import models as audit
+from casereview.core import timescales
+from casereview.core.permissions import require
+from casereview.referrals import criteria
+
+from . import lifecycle
+from .deadlines import compute_due, deadline_meet, deadline_set
+from .lifecycle import Outcome, Stage, TransitionRefused
+from .models import (
+    AgencyRequest,
+    Deadline,
+    DeadlineKind,
+    Decision,
+    Notification,
+    Recommendation,
+    Referral,
+    end_of_day,
+)
+
+
+class StaleCase(TransitionRefused):
+    """Someone else changed the case first."""
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def criteria_result(referral: Referral) -> criteria.CriteriaResult | None:
+    if referral.criteria_facts is None:
+        return None
+    test = criteria.CriteriaTest(referral.board.profile.criteria_test)
+    return criteria.evaluate(criteria.Facts.from_dict(referral.criteria_facts), test)
+
+
+def recommends_scr(outcome: Outcome) -> bool:
+    return outcome in (Outcome.SCR, Outcome.WHOLLY_INDEPENDENT_REVIEW)
+
+
+def _departs(referral: Referral, outcome: Outcome | None) -> bool:
+    result = criteria_result(referral)
+    if result is None or outcome is None:
+        return False
+    return criteria.departs_from_criteria(result.outcome, recommends_scr(outcome))
+
+
+def _facts(referral: Referral, **extra) -> lifecycle.Facts:
+    profile = referral.board.profile
+    facts = referral.criteria_facts
+    other_children_ok = True
+    if facts is not None and criteria.other_children_prompt(criteria.Facts.from_dict(facts)):
+        other_children_ok = bool(referral.other_children_note.strip())
+    return lifecycle.Facts(
+        agencies_to_ask=referral.board.agencies.filter(
+            is_active=True, named_officer__isnull=False
+        ).count(),
+        facts_recorded=facts is not None,
+        allowed_outcomes=frozenset(Outcome(o) for o in profile.decision_options),
+        quorum=profile.quorum,
+        other_children_considered=other_children_ok,
+        **extra,
+    )
+
+
+def _advance(
+    referral: Referral, name: str, *, by, facts: lifecycle.Facts, reasons: str = "", detail=None
+) -> None:
+    """Check the transition's guards, move the stage with a compare-and-set, record it."""
+    transition = lifecycle.TRANSITIONS[name]
+    require(by, _ACTION[name], referral)
+    problems = lifecycle.refusals(name, referral.stage_enum, facts)
+    if problems:
+        raise TransitionRefused(problems)
+    moved = Referral.objects.filter(pk=referral.pk, stage=transition.source).update(
+        stage=transition.target
+    )
+    if not moved:
+        raise StaleCase(["Someone else changed this case first. Reload the page and try again."])
+    referral.stage = transition.target
+    audit.record(
+        "STAGE_CHANGED",
+        actor=by,
+        board_id=referral.board_id,
+        referral_id=referral.pk,
+        obj=referral,
+        reasons=reasons,
+        detail={"transition": name, "from": transition.source, "to": transition.target}
+        | (detail or {}),
+    )
+
+
+_ACTION = {
+    "ask_agencies": "referral.ask_agencies",
+    "begin_screening": "referral.begin_screening",
+    "recommend": "referral.recommend",
+    "open_review": "referral.decide",
+    "close_no_further_action": "referral.decide",
+    "refer_back": "referral.decide",
+}
+
+
+def next_reference(board: Board, year: int) -> str:
+    prefix = f"{board.reference_prefix}-{year}-"
+    taken = Referral.objects.filter(reference__startswith=prefix).count()
+    return f"{prefix}{taken + 1:03d}"
+
+
+# --- services --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_log(*, board: Board, by, agencies_involved=(), **fields) -> Referral:
+    """Log a referral (DOMAIN.md 2.1) and start its clocks."""
+    require(by, "referral.create", board)
+    received_at: dt.datetime = fields["received_at"]
+    referral = Referral.objects.create(
+        board=board,
+        reference=next_reference(board, timezone.localtime(received_at).year),
+        logged_by=by,
+        stage=Stage.RECEIVED,
+        **fields,
+    )
+    referral.agencies_involved.set(agencies_involved)
+    profile = board.profile
+    for kind, span, label in (
+        (DeadlineKind.CHAIR_CONSULTS, profile.chair_consults_within, None),
+        (DeadlineKind.RECOMMENDATION, profile.recommendation_within, None),
+        (DeadlineKind.DECISION, profile.decision_within, None),
+    ):
+        deadline_set(
+            referral,
+            kind,
+            span=span,
+            starts_at=received_at,
+            counts_from="the referral was received",
+            label=label,
+        )
+    audit.record(
+        "REFERRAL_LOGGED", actor=by, board_id=board.pk, referral_id=referral.pk, obj=referral
+    )
+    return referral
+
+
+def agency_answer_due(board: Board, at: dt.datetime) -> dt.datetime:
+    """When an agency's answer is due: the profile's span, or in time for the next meeting."""
+    profile = board.profile
+    if (
+        profile.agency_answer_rule == AgencyAnswerRule.NEXT_MEETING
+        and profile.meeting_cadence_days
+        and profile.first_meeting_on
+    ):
+        meeting = timescales.next_meeting(
+            profile.first_meeting_on,
+            profile.meeting_cadence_days,
+            timezone.localtime(at),
+            min_notice_hours=profile.meeting_notice_hours,
+        )
+        # Information is due the working day before the meeting, so it can be circulated.
+        day = meeting - dt.timedelta(days=1)
+        nation = timescales.Nation(profile.nation)
+        while not timescales.is_working_day(day, nation):
+            day -= dt.timedelta(days=1)
+        return end_of_day(day)
+    due_at, _ = compute_due(at, profile.agency_answer_within, timescales.Nation(profile.nation))
+    return due_at
+
+
+@transaction.atomic
+def referral_ask_agencies(
+    *, referral: Referral, by, now: dt.datetime | None = None
+) -> list[AgencyRequest]:
+    """Ask every member agency's named officer whether the child or family is known (003 §1.1)."""
+    now = now or timezone.now()
+    _advance(referral, "ask_agencies", by=by, facts=_facts(referral))
+    due_at = agency_answer_due(referral.board, now)
+    agencies = referral.board.agencies.filter(is_active=True, named_officer__isnull=False)
+    requests = AgencyRequest.objects.bulk_create(
+        [
+            AgencyRequest(referral=referral, agency=a, requested_at=now, due_at=due_at)
+            for a in agencies
+        ]
+    )
+    Deadline.objects.create(
+        referral=referral,
+        kind=DeadlineKind.AGENCY_ANSWERS,
+        label="Agencies answer",
+        span=_answer_span(referral.board),
+        counts_from="the agencies were asked",
+        starts_at=now,
+        all_day=True,
+        due_at=due_at,
+        effective_due_at=due_at,
+    )
+    audit.record(
+        "AGENCIES_ASKED",
+        actor=by,
+        board_id=referral.board_id,
+        referral_id=referral.pk,
+        obj=referral,
+        detail={"agencies": len(requests)},
+    )
+    from . import tasks
+
+    ids = [r.pk for r in AgencyRequest.objects.filter(referral=referral)]
+    transaction.on_commit(lambda: [tasks.email_agency_request.enqueue(i) for i in ids])
+    return requests
+
+
+def _answer_span(board: Board) -> str:
+    profile = board.profile
+    if profile.agency_answer_rule == AgencyAnswerRule.NEXT_MEETING:
+        return "before the next sub group meeting"
+    return profile.agency_answer_within
+
+
+@transaction.atomic
+def agency_request_answer(*, request: AgencyRequest, by, answer: str, information: str) -> None:
+    """Record an agency's answer with its date; the case's clock stops when all have answered."""
+    require(by, "agency_request.answer", request)
+    now = timezone.now()
+    updated = AgencyRequest.objects.filter(
+        pk=request.pk, referral__stage__in=[Stage.INFORMATION_GATHERING, Stage.SCREENING]
+    ).update(answer=answer, information=information, answered_at=now, answered_by=by)
+    if not updated:
+        raise TransitionRefused(
+            ["Answers can be recorded only while information is gathered or the case is screened."]
+        )
+    audit.record(
+        "AGENCY_ANSWERED",
+        actor=by,
+        board_id=request.referral.board_id,
+        referral_id=request.referral_id,
+        obj=request,
+        detail={"answer": answer},
+    )
+    if not request.referral.agency_requests.filter(answered_at__isnull=True).exists():
+        deadline_meet(request.referral, DeadlineKind.AGENCY_ANSWERS, now)
+
+
+@transaction.atomic
+def referral_record_facts(
+    *, referral: Referral, by, facts: dict, other_children_note: str = ""
+) -> criteria.CriteriaResult:
+    """Record the facts the criteria check is computed from."""
+    require(by, "referral.record_facts", referral)
+    if referral.stage_enum not in (Stage.RECEIVED, Stage.INFORMATION_GATHERING, Stage.SCREENING):
+        raise TransitionRefused(["The facts can change only before the sub group recommends."])
+    parsed = criteria.Facts.from_dict(facts)
+    referral.criteria_facts = parsed.to_dict()
+    referral.other_children_note = other_children_note
+    Referral.objects.filter(pk=referral.pk).update(
+        criteria_facts=referral.criteria_facts, other_children_note=other_children_note
+    )
+    result = criteria_result(referral)
+    audit.record(
+        "CRITERIA_FACTS_RECORDED",
+        actor=by,
+        board_id=referral.board_id,
+        referral_id=referral.pk,
+        obj=referral,
+        detail={"result": result.outcome.value},
+    )
+    return result
+
+
+@transaction.atomic
+def referral_begin_screening(*, referral: Referral, by) -> None:
+    _advance(referral, "begin_screening", by=by, facts=_facts(referral))
+
+
+@transaction.atomic
+def referral_recommend(
+    *,
+    referral: Referral,
+    by,
+    outcome: Outcome,
+    reasons: str,
+    participants,
+    consulted_by: str,
+    methodology: str = "",
+    imr_agencies=(),
+    panel_agencies=(),
+    specialist_advice: str = "",
+    draft_terms_of_reference: str = "",
+    extended_timescales: str = "",
+) -> Recommendation:
+    """Record the sub group's recommendation with its quorum and reasons (DOMAIN.md 2.3)."""
+    participants = list(participants)
+    facts = _facts(
+        referral,
+        outcome=outcome,
+        reasons=reasons,
+        participants=len(participants),
+        methodology=methodology,
+        imr_agencies=len(imr_agencies),
+        panel_agencies=len(panel_agencies),
+    )
+    result = criteria_result(referral)
+    departs = _departs(referral, outcome)
+    _advance(
+        referral,
+        "recommend",
+        by=by,
+        facts=facts,
+        reasons=reasons,
+        detail={"outcome": outcome.value, "departs_from_criteria": departs},
+    )
+    now = timezone.now()
+    recommendation = Recommendation.objects.create(
+        referral=referral,
+        outcome=outcome,
+        reasons=reasons,
+        criteria_result=result.outcome.value if result else "",
+        departs_from_criteria=departs,
+        consulted_by=consulted_by,
+        methodology=methodology,
+        specialist_advice=specialist_advice,
+        draft_terms_of_reference=draft_terms_of_reference,
+        extended_timescales=extended_timescales,
+        recorded_by=by,
+        recorded_at=now,
+    )
+    recommendation.participants.set(participants)
+    recommendation.imr_agencies.set(imr_agencies)
+    recommendation.panel_agencies.set(panel_agencies)
+    deadline_meet(referral, DeadlineKind.RECOMMENDATION, now)
+    deadline_meet(referral, DeadlineKind.CHAIR_CONSULTS, now)
+    return recommendation
+
+
+@transaction.atomic
+def referral_decide(
+    *, referral: Referral, by, outcome: Outcome | None, reasons: str, refer_back: bool = False
+) -> Decision:
+    """The chair agrees, disagrees with reasons, or asks the sub group to reconvene."""
+    recommendation = referral.recommendations.latest()
+    recommended = recommendation.outcome_enum
+    departs = _departs(referral, outcome)
+    facts = _facts(
+        referral,
+        outcome=outcome,
+        reasons=reasons,
+        recommended=recommended,
+        departs_from_criteria=departs,
+    )
+    if refer_back:
+        name = "refer_back"
+    elif outcome is not None and outcome.opens_review:
+        name = "open_review"
+    else:
+        name = "close_no_further_action"
+    agrees = (not refer_back) and outcome == recommended
+    _advance(
+        referral,
+        name,
+        by=by,
+        facts=facts,
+        reasons=reasons,
+        detail={"outcome": outcome.value if outcome else None, "agrees": agrees},
+    )
+    now = timezone.now()
+    decision = Decision.objects.create(
+        referral=referral,
+        recommendation=recommendation,
+        outcome=outcome.value if outcome and not refer_back else "",
+        agrees=agrees,
+        refers_back=refer_back,
+        reasons=reasons,
+        departs_from_criteria=departs and not refer_back,
+        decided_by=by,
+        decided_at=now,
+    )
+    if refer_back:
+        return decision
+    deadline_meet(referral, DeadlineKind.DECISION, now)
+    if outcome.opens_review:
+        _open_review(referral, outcome, now)
+    from .notifications import notifications_create
+
+    notifications_create(referral=referral, decision=decision, now=now)
+    return decision
+
+
+def _open_review(referral: Referral, outcome: Outcome, now: dt.datetime) -> None:
+    from casereview.reviews.models import Review
+
+    Review.objects.create(referral=referral, kind=outcome.value, opened_at=now)
+    profile = referral.board.profile
+    deadline_set(
+        referral,
+        DeadlineKind.COMPLETE_REVIEW,
+        span=profile.complete_review_within,
+        starts_at=now,
+        counts_from=profile.complete_review_counts_from,
+    )
+
+
+@transaction.atomic
+def notification_mark_sent(*, notification: Notification, by) -> None:
+    require(by, "referral.notify", notification.referral)
+    now = timezone.now()
+    Notification.objects.filter(pk=notification.pk, sent_at__isnull=True).update(
+        sent_at=now, sent_by=by
+    )
+    audit.record(
+        "NOTIFICATION_SENT",
+        actor=by,
+        board_id=notification.referral.board_id,
+        referral_id=notification.referral_id,
+        obj=notification,
+        detail={"kind": notification.kind},
+    )
+    referral = notification.referral
+    if not referral.notifications.filter(kind="chief-officers", sent_at__isnull=True).exists():
+        deadline_meet(referral, DeadlineKind.NOTIFY_CHIEF_OFFICERS, now)
+
+
+@transaction.atomic
+def deadline_request_extension(*, deadline, by, new_due: dt.date, reasons: str) -> None:
+    """Ask to extend a deadline: the original date is kept (DOMAIN.md section 3)."""
+    require(by, "deadline.extend", deadline.referral)
+    if not reasons.strip():
+        raise TransitionRefused(["Give the reasons for the extension."])
+    new_due_at = end_of_day(new_due)
+    if new_due_at <= deadline.effective_due_at:
+        raise TransitionRefused(["The new date must be later than the date it replaces."])
+    deadline.extension_requested_at = timezone.now()
+    deadline.extension_requested_by = by
+    deadline.extension_to = new_due_at
+    deadline.extension_reasons = reasons
+    deadline.extension_approved_at = None
+    deadline.save()
+    audit.record(
+        "EXTENSION_REQUESTED",
+        actor=by,
+        board_id=deadline.referral.board_id,
+        referral_id=deadline.referral_id,
+        obj=deadline,
+        reasons=reasons,
+        detail={"new_due": new_due.isoformat()},
+    )
+
+
+@transaction.atomic
+def deadline_approve_extension(*, deadline, by) -> None:
+    require(by, "deadline.approve_extension", deadline.referral)
+    if deadline.extension_to is None or deadline.extension_approved_at:
+        raise TransitionRefused(["There is no extension waiting for approval."])
+    deadline.extension_approved_at = timezone.now()
+    deadline.extension_approved_by = by
+    deadline.effective_due_at = deadline.extension_to
+    deadline.all_day = True
+    deadline.save()
+    audit.record(
+        "EXTENSION_APPROVED",
+        actor=by,
+        board_id=deadline.referral.board_id,
+        referral_id=deadline.referral_id,
+        obj=deadline,
+    )
+
+
+def agencies_not_answered(referral: Referral) -> list[Agency]:
+    return [r.agency for r in referral.agency_requests.filter(answered_at__isnull=True)]

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from . import views
+
+app_name = "referrals"
+urlpatterns = [
+    path("boards/<slug:slug>/referrals/new/", views.referral_new, name="new"),
+    path("cases/<int:pk>/", views.referral_detail, name="detail"),
+    path("cases/<int:pk>/ask-agencies/", views.referral_ask_agencies, name="ask-agencies"),
+    path("cases/<int:pk>/facts/", views.referral_facts, name="facts"),
+    path("cases/<int:pk>/screening/", views.referral_begin_screening, name="begin-screening"),
+    path("cases/<int:pk>/recommend/", views.referral_recommend, name="recommend"),
+    path("cases/<int:pk>/decide/", views.referral_decide, name="decide"),
+    path(
+        "cases/<int:pk>/deadlines/<int:deadline_pk>/extend/",
+        views.deadline_extend,
+        name="deadline-extend",
+    ),
+    path(
+        "cases/<int:pk>/deadlines/<int:deadline_pk>/approve/",
+        views.deadline_approve,
+        name="deadline-approve",
+    ),
+    path(
+        "cases/<int:pk>/notifications/<int:notification_pk>/sent/",
+        views.notification_sent,
+        name="notification-sent",
+    ),
+    path("requests/<int:pk>/", views.agency_request_answer, name="answer"),
+]

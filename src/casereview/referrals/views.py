@@ -1,0 +1,363 @@
+"""Pages for the journey from referral to the chair's decision."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from casereview.accounts.models import Person
+from casereview.boards.models import Board
+from casereview.boards.roles import Role
+from casereview.core import models as audit
+from casereview.core.permissions import can, gate
+from casereview.referrals import criteria
+
+from . import lifecycle, services
+from .forms import (
+    AgencyAnswerForm,
+    CriteriaFactsForm,
+    DecisionForm,
+    ExtensionForm,
+    RecommendationForm,
+    ReferralForm,
+)
+from .lifecycle import Outcome, Stage, TransitionRefused
+from .models import AgencyRequest, Deadline, Notification, Referral
+
+
+def board_lookup(request: HttpRequest, kwargs: dict) -> Board:
+    from casereview.core.permissions import access_for
+
+    boards = access_for(request.user).boards()
+    return get_object_or_404(
+        Board.objects.select_related("profile"), slug=kwargs.pop("slug"), pk__in=boards
+    )
+
+
+def referral_lookup(request: HttpRequest, kwargs: dict) -> Referral:
+    return get_object_or_404(
+        Referral.objects.visible_to(request.user).select_related("board__profile"),
+        pk=kwargs.pop("pk"),
+    )
+
+
+def request_lookup(request: HttpRequest, kwargs: dict) -> AgencyRequest:
+    from casereview.core.permissions import access_for
+
+    access = access_for(request.user)
+    candidate = (
+        AgencyRequest.objects.select_related("referral__board__profile", "agency")
+        .filter(pk=kwargs.pop("pk"))
+        .first()
+    )
+    if candidate is None or candidate.referral.board_id not in access.boards():
+        raise Http404
+    return candidate
+
+
+def _refused(request: HttpRequest, exc: TransitionRefused) -> None:
+    for reason in exc.reasons:
+        messages.error(request, reason)
+
+
+@gate("referral.create", lookup=board_lookup)
+@require_http_methods(["GET", "POST"])
+def referral_new(request: HttpRequest, obj: Board) -> HttpResponse:
+    board = obj
+    request.casereview_board = board
+    form = ReferralForm(request.POST or None, board=board)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        agencies = data.pop("agencies_involved")
+        data["received_at"] = timezone.make_aware(data["received_at"])
+        referral = services.referral_log(
+            board=board, by=request.user, agencies_involved=agencies, **data
+        )
+        messages.success(request, f"Referral {referral.reference} logged.")
+        return redirect("referrals:detail", pk=referral.pk)
+    return render(request, "referrals/new.html", {"form": form, "board": board})
+
+
+@gate("referral.view", lookup=referral_lookup)
+@require_http_methods(["GET"])
+def referral_detail(request: HttpRequest, obj: Referral) -> HttpResponse:
+    referral = obj
+    request.casereview_board = referral.board
+    audit.record(
+        "CASE_VIEWED",
+        actor=request.user,
+        board_id=referral.board_id,
+        referral_id=referral.pk,
+        obj=referral,
+    )
+    profile = referral.board.profile
+    now = timezone.now()
+    deadlines = list(referral.deadlines.all())
+    for d in deadlines:
+        d.state_now = d.state(now, profile.due_soon_working_days)
+    requests = list(referral.agency_requests.select_related("agency", "answered_by"))
+    for r in requests:
+        from .models import deadline_state
+
+        r.state_now = deadline_state(
+            r.due_at, True, now, r.answered_at, profile.due_soon_working_days
+        )
+    recommendation = referral.recommendations.prefetch_related(
+        "participants", "imr_agencies", "panel_agencies"
+    ).first()
+    events = (
+        audit.AuditEvent.objects.filter(referral_id=referral.pk)
+        .exclude(kind="CASE_VIEWED")
+        .select_related("actor")
+    )
+    context = {
+        "referral": referral,
+        "profile": profile,
+        "result": services.criteria_result(referral),
+        "deadlines": deadlines,
+        "requests": requests,
+        "not_answered": [r for r in requests if not r.answered],
+        "recommendation": recommendation,
+        "decision": referral.decisions.select_related("decided_by").first(),
+        "notifications": referral.notifications.select_related("letter", "sent_by"),
+        "documents": referral.documents.all(),
+        "events": events,
+        "transitions": _transitions_for(request.user, referral),
+        "can_record_facts": can(request.user, "referral.record_facts", referral)
+        and referral.stage_enum in (Stage.RECEIVED, Stage.INFORMATION_GATHERING, Stage.SCREENING),
+        "can_notify": can(request.user, "referral.notify", referral),
+        "can_extend": can(request.user, "deadline.extend", referral),
+        "can_approve": can(request.user, "deadline.approve_extension", referral),
+        "review": getattr(referral, "review", None)
+        if referral.stage == Stage.REVIEW_OPEN
+        else None,
+    }
+    return render(request, "referrals/detail.html", context)
+
+
+def _transitions_for(user, referral: Referral) -> list[lifecycle.Transition]:
+    actions = services._ACTION
+    return [
+        t
+        for t in lifecycle.available(referral.stage_enum)
+        if can(user, actions[t.name], referral)
+        and t.name not in ("close_no_further_action", "refer_back")
+    ]
+
+
+@gate("referral.ask_agencies", lookup=referral_lookup)
+@require_POST
+def referral_ask_agencies(request: HttpRequest, obj: Referral) -> HttpResponse:
+    try:
+        created = services.referral_ask_agencies(referral=obj, by=request.user)
+        messages.success(request, f"{len(created)} agencies asked whether they know the child.")
+    except TransitionRefused as exc:
+        _refused(request, exc)
+    return redirect("referrals:detail", pk=obj.pk)
+
+
+@gate("referral.begin_screening", lookup=referral_lookup)
+@require_POST
+def referral_begin_screening(request: HttpRequest, obj: Referral) -> HttpResponse:
+    try:
+        services.referral_begin_screening(referral=obj, by=request.user)
+        messages.success(request, "The case is with the sub group for screening.")
+    except TransitionRefused as exc:
+        _refused(request, exc)
+    return redirect("referrals:detail", pk=obj.pk)
+
+
+@gate("referral.record_facts", lookup=referral_lookup)
+@require_http_methods(["GET", "POST"])
+def referral_facts(request: HttpRequest, obj: Referral) -> HttpResponse:
+    referral = obj
+    request.casereview_board = referral.board
+    test = criteria.CriteriaTest(referral.board.profile.criteria_test)
+    initial = dict(referral.criteria_facts or {})
+    initial["other_children_note"] = referral.other_children_note
+    form = CriteriaFactsForm(request.POST or None, initial=initial, test=test)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.referral_record_facts(
+                referral=referral,
+                by=request.user,
+                facts=form.facts(),
+                other_children_note=form.cleaned_data.get("other_children_note", ""),
+            )
+            messages.success(request, f"Facts recorded. {test.label}: {result.outcome.label}.")
+            return redirect("referrals:detail", pk=referral.pk)
+        except TransitionRefused as exc:
+            _refused(request, exc)
+    return render(
+        request, "referrals/facts.html", {"form": form, "referral": referral, "test": test}
+    )
+
+
+@gate("referral.recommend", lookup=referral_lookup)
+@require_http_methods(["GET", "POST"])
+def referral_recommend(request: HttpRequest, obj: Referral) -> HttpResponse:
+    referral = obj
+    request.casereview_board = referral.board
+    board = referral.board
+    members = Person.objects.filter(
+        memberships__board=board,
+        memberships__role=Role.SUBGROUP_MEMBER,
+        memberships__is_active=True,
+    ).distinct()
+    form = RecommendationForm(
+        request.POST or None,
+        board=board,
+        members=members,
+        term=board.profile.agency_report_term,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.referral_recommend(
+                referral=referral,
+                by=request.user,
+                outcome=Outcome(data["outcome"]),
+                reasons=data["reasons"],
+                participants=data["participants"],
+                consulted_by=data["consulted_by"],
+                methodology=data["methodology"],
+                imr_agencies=list(data["imr_agencies"]),
+                panel_agencies=list(data["panel_agencies"]),
+                specialist_advice=data["specialist_advice"],
+                draft_terms_of_reference=data["draft_terms_of_reference"],
+                extended_timescales=data["extended_timescales"],
+            )
+            messages.success(request, "Recommendation recorded and sent to the chair.")
+            return redirect("referrals:detail", pk=referral.pk)
+        except TransitionRefused as exc:
+            _refused(request, exc)
+    context = {
+        "form": form,
+        "referral": referral,
+        "result": services.criteria_result(referral),
+        "not_answered": services.agencies_not_answered(referral),
+    }
+    return render(request, "referrals/recommend.html", context)
+
+
+@gate("referral.decide", lookup=referral_lookup)
+@require_http_methods(["GET", "POST"])
+def referral_decide(request: HttpRequest, obj: Referral) -> HttpResponse:
+    referral = obj
+    request.casereview_board = referral.board
+    recommendation = referral.recommendations.first()
+    if recommendation is None or referral.stage != Stage.AWAITING_DECISION:
+        messages.error(request, "There is no recommendation waiting for a decision.")
+        return redirect("referrals:detail", pk=referral.pk)
+    form = DecisionForm(
+        request.POST or None, board=referral.board, initial={"decision": recommendation.outcome}
+    )
+    if request.method == "POST" and form.is_valid():
+        choice = form.cleaned_data["decision"]
+        refer_back = choice == DecisionForm.REFER_BACK
+        try:
+            services.referral_decide(
+                referral=referral,
+                by=request.user,
+                outcome=None if refer_back else Outcome(choice),
+                reasons=form.cleaned_data["reasons"],
+                refer_back=refer_back,
+            )
+            messages.success(request, "Decision recorded.")
+            return redirect("referrals:detail", pk=referral.pk)
+        except TransitionRefused as exc:
+            for reason in exc.reasons:
+                form.add_error("reasons" if "reason" in reason.lower() else None, reason)
+    context = {
+        "form": form,
+        "referral": referral,
+        "recommendation": recommendation,
+        "result": services.criteria_result(referral),
+    }
+    return render(request, "referrals/decide.html", context)
+
+
+def _deadline(referral: Referral, pk: int) -> Deadline:
+    return get_object_or_404(Deadline, referral=referral, pk=pk)
+
+
+@gate("deadline.extend", lookup=referral_lookup)
+@require_http_methods(["GET", "POST"])
+def deadline_extend(request: HttpRequest, obj: Referral, deadline_pk: int) -> HttpResponse:
+    deadline = _deadline(obj, deadline_pk)
+    request.casereview_board = obj.board
+    form = ExtensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.deadline_request_extension(
+                deadline=deadline,
+                by=request.user,
+                new_due=form.cleaned_data["new_due"],
+                reasons=form.cleaned_data["reasons"],
+            )
+            messages.success(
+                request, "Extension requested. The board chair will be asked to approve it."
+            )
+            return redirect("referrals:detail", pk=obj.pk)
+        except TransitionRefused as exc:
+            for reason in exc.reasons:
+                form.add_error(None, reason)
+    return render(
+        request, "referrals/extend.html", {"form": form, "referral": obj, "deadline": deadline}
+    )
+
+
+@gate("deadline.approve_extension", lookup=referral_lookup)
+@require_POST
+def deadline_approve(request: HttpRequest, obj: Referral, deadline_pk: int) -> HttpResponse:
+    try:
+        services.deadline_approve_extension(deadline=_deadline(obj, deadline_pk), by=request.user)
+        messages.success(request, "Extension approved. The original date is kept on record.")
+    except TransitionRefused as exc:
+        _refused(request, exc)
+    return redirect("referrals:detail", pk=obj.pk)
+
+
+@gate("referral.notify", lookup=referral_lookup)
+@require_POST
+def notification_sent(request: HttpRequest, obj: Referral, notification_pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification, referral=obj, pk=notification_pk)
+    services.notification_mark_sent(notification=notification, by=request.user)
+    messages.success(request, f"Recorded as sent: {notification.recipient}.")
+    return redirect("referrals:detail", pk=obj.pk)
+
+
+@gate("agency_request.answer", lookup=request_lookup)
+@require_http_methods(["GET", "POST"])
+def agency_request_answer(request: HttpRequest, obj: AgencyRequest) -> HttpResponse:
+    agency_request = obj
+    referral = agency_request.referral
+    request.casereview_board = referral.board
+    audit.record(
+        "AGENCY_REQUEST_VIEWED",
+        actor=request.user,
+        board_id=referral.board_id,
+        referral_id=referral.pk,
+        obj=agency_request,
+    )
+    form = AgencyAnswerForm(
+        request.POST or None,
+        initial={"answer": agency_request.answer, "information": agency_request.information},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agency_request_answer(
+                request=agency_request, by=request.user, **form.cleaned_data
+            )
+            messages.success(request, f"Answer recorded for {agency_request.agency.name}.")
+            return redirect("core:dashboard")
+        except TransitionRefused as exc:
+            _refused(request, exc)
+    return render(
+        request,
+        "referrals/answer.html",
+        {"form": form, "agency_request": agency_request, "referral": referral},
+    )
