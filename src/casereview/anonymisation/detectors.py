@@ -36,7 +36,7 @@ _NHS_CANDIDATE = re.compile(r"(?<![\w+])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\w])")
 
 # A run of digits, spaces, hyphens and brackets that starts like a UK number; checked afterwards.
 _PHONE_CANDIDATE = re.compile(
-    r"(?<![\w+])(?:\+\s?44[\s-]?(?:\(0\)[\s-]?)?|\(0|0)\d(?:[\s-]?\(?\)?\d){7,10}(?![\w])"
+    r"(?<![\w+])(?:\+\s?44[\s-]?(?:\(0\)[\s-]?)?|\(0|0)\d(?:[\s()-]{0,3}\d){7,10}(?![\w])"
 )
 
 _MONTH = (
