@@ -46,6 +46,7 @@ AGENCY_WORDS: dict[str, tuple[str, ...]] = {
         r"social\s+workers?",
         r"children'?s\s+services",
         r"social\s+services",
+        r"csc",
     ),
     "health": (
         r"health\s+visit(?:or|ors|ing)",
@@ -81,7 +82,7 @@ _TYPE_FROM_NAME: tuple[tuple[str, str], ...] = (
     (
         "social care",
         r"social care|children'?s services|social services|social work|\bmash\b"
-        r"|early help|local authority",
+        r"|early help|local authority|\bcsc\b",
     ),
     ("education", r"school|academy|college|nursery|education|\bprimary\b|secondary"),
     ("health", r"health|\bnhs\b|\bgp\b|hospital|surgery|medical|practice|clinic|midwi|ambulance"),

@@ -1,0 +1,26 @@
+"""Fixtures shared by the chronology tests (no database: run with -p no:django)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from casereview.chronologies.tests.builders import SAMPLES
+
+
+@pytest.fixture
+def samples() -> list[Path]:
+    """The three sample chronologies, in the order the panel lists them."""
+    return [
+        SAMPLES / "chronology-education.csv",
+        SAMPLES / "chronology-gp.xlsx",
+        SAMPLES / "chronology-social-care.docx",
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _test_settings():
+    """These tests touch no Django settings: stand in for the project-wide autouse fixture,
+    so they also run with ``-p no:django``."""
+    return
