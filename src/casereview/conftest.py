@@ -158,6 +158,18 @@ DEATH_FACTS = {
 }
 
 
+def _chair_of(board):
+    from casereview.boards.models import Membership
+    from casereview.boards.roles import Role
+
+    membership = Membership.objects.filter(board=board, role=Role.CHAIR).first()
+    if membership is not None:
+        return membership.person
+    person = make_person(f"chair@{board.slug}.test", f"{board.short_name} Chair")
+    Membership.objects.create(person=person, board=board, role=Role.CHAIR)
+    return person
+
+
 @pytest.fixture
 def make_referral(cast):
     """A referral at a given stage, moved there by the real services."""
@@ -186,9 +198,8 @@ def make_referral(cast):
         )
         if stage == "awaiting-decision":
             return referral
-        services.referral_decide(
-            referral=referral, by=cast.chair, outcome=Outcome.SCR, reasons=""
-        )
+        chair = cast.chair if board == cast.board else _chair_of(board)
+        services.referral_decide(referral=referral, by=chair, outcome=Outcome.SCR, reasons="")
         return referral
 
     return _make

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -193,6 +194,8 @@ DATETIME_FORMAT = "j F Y, H:i"
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PROJECT_DIR / "build" / "static"]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = not PRODUCTION  # development serves build/static without collectstatic
 MEDIA_ROOT = DATA_DIR / "files"  # never served directly: downloads go through the gate
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -53,7 +53,7 @@ class GovukDateField(forms.MultiValueField):
     widget = GovukDateInput
 
     def __init__(self, **kwargs):
-        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        fields = tuple(forms.CharField(required=False) for _ in range(3))
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
     def compress(self, data_list):
@@ -77,7 +77,10 @@ class GovukDateTimeField(forms.MultiValueField):
     """A date and a time (24-hour HH:MM), for when a referral was received."""
 
     def __init__(self, **kwargs):
-        fields = (GovukDateField(label=kwargs.get("label", "Date")), forms.CharField())
+        fields = (
+            GovukDateField(label=kwargs.get("label", "Date"), required=False),
+            forms.CharField(required=False),
+        )
         widget = forms.MultiWidget(
             [
                 GovukDateInput(),

@@ -1,0 +1,156 @@
+"""The referral pages through the client: good input moves the case, bad input says why."""
+
+import pytest
+from django.urls import reverse
+
+from casereview.referrals.lifecycle import Stage
+from casereview.referrals.models import Referral
+
+pytestmark = pytest.mark.django_db
+
+
+def referral_form(**overrides):
+    data = {
+        "received_at_0_0": "3",
+        "received_at_0_1": "11",
+        "received_at_0_2": "2026",
+        "received_at_1": "14:30",
+        "referrer_kind": "coroner",
+        "referrer_name": "Test Coroner",
+        "child_name": "Pagetest Child",
+        "child_date_of_birth_0": "1",
+        "child_date_of_birth_1": "2",
+        "child_date_of_birth_2": "2020",
+        "incident_on_0": "1",
+        "incident_on_1": "11",
+        "incident_on_2": "2026",
+        "harm_type": "death",
+        "incident_summary": "Synthetic.",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_administrator_logs_a_referral(cast, as_person):
+    client = as_person(cast.admin)
+    response = client.post(reverse("referrals:new", args=[cast.board.slug]), referral_form())
+    referral = Referral.objects.get(child_name="Pagetest Child")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("referrals:detail", args=[referral.pk])
+    assert referral.received_at.hour == 14
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"incident_on_0": "31", "incident_on_1": "6"}, "Date of the incident must be a real date"),
+        ({"incident_on_1": ""}, "must include a month"),
+        ({"child_name": ""}, "This field is required"),
+        ({"received_at_1": "25:99"}, "hours and minutes"),
+        ({"incident_on_2": "2027"}, "on or before the date the referral was received"),
+    ],
+)
+def test_bad_input_says_what_is_wrong_and_where(cast, as_person, overrides, message):
+    client = as_person(cast.admin)
+    response = client.post(
+        reverse("referrals:new", args=[cast.board.slug]), referral_form(**overrides)
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "There is a problem" in body and message in body
+    assert 'value="Test Coroner"' in body  # nothing typed is lost
+    assert not Referral.objects.exists()
+
+
+def test_a_refused_transition_shows_its_reason_on_the_case_page(cast, as_person, make_referral):
+    referral = make_referral("information-gathering")
+    client = as_person(cast.manager)
+    response = client.post(reverse("referrals:begin-screening", args=[referral.pk]), follow=True)
+    assert "Record the facts for the criteria check before screening." in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.stage == Stage.INFORMATION_GATHERING
+
+
+def test_the_quorum_message_appears_on_the_recommendation_page(cast, as_person, make_referral):
+    referral = make_referral("screening")
+    client = as_person(cast.manager)
+    response = client.post(
+        reverse("referrals:recommend", args=[referral.pk]),
+        {
+            "outcome": "scr",
+            "reasons": "Met.",
+            "consulted_by": "meeting",
+            "participants": [p.pk for p in cast.subgroup[:2]],
+            "methodology": "Systems",
+            "imr_agencies": [cast.police.pk],
+            "panel_agencies": [cast.police.pk],
+        },
+    )
+    body = response.content.decode()
+    assert "quorum" in body and 'value="Systems"' not in body or "Systems" in body
+    referral.refresh_from_db()
+    assert referral.stage == Stage.SCREENING
+
+
+def test_the_chair_decides_through_the_page(cast, as_person, make_referral):
+    referral = make_referral("awaiting-decision")
+    client = as_person(cast.chair)
+    page = client.get(reverse("referrals:decide", args=[referral.pk])).content.decode()
+    assert "Review must be held" in page
+    response = client.post(
+        reverse("referrals:decide", args=[referral.pk]), {"decision": "scr", "reasons": ""}
+    )
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.stage == Stage.REVIEW_OPEN
+
+
+def test_the_chair_who_disagrees_without_reasons_is_told_at_the_reasons_box(
+    cast, as_person, make_referral
+):
+    referral = make_referral("awaiting-decision")
+    client = as_person(cast.chair)
+    response = client.post(
+        reverse("referrals:decide", args=[referral.pk]),
+        {"decision": "near-miss-review", "reasons": ""},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "give the reasons in writing" in body
+    assert 'href="#id_reasons"' in body
+
+
+def test_an_administrator_adjusts_the_profile(cast, as_person):
+    from casereview.boards.forms import ProfileForm
+
+    client = as_person(cast.admin)
+    form = ProfileForm(instance=cast.board.profile)
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if name == "first_meeting_on":
+            data.update(
+                {"first_meeting_on_0": "6", "first_meeting_on_1": "1", "first_meeting_on_2": "2026"}
+            )  # noqa: E501
+        elif isinstance(value, list):
+            data[name] = value
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = value
+    data["quorum"] = 5
+    data["decision_within"] = "six weeks"
+    response = client.post(reverse("boards:profile-edit", args=[cast.board.slug]), data)
+    assert response.status_code == 200
+    assert "six weeks" in response.content.decode()
+    data["decision_within"] = "6 weeks"
+    response = client.post(reverse("boards:profile-edit", args=[cast.board.slug]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    cast.board.profile.refresh_from_db()
+    assert cast.board.profile.quorum == 5 and cast.board.profile.decision_within == "6 weeks"
+
+
+def test_a_named_officer_cannot_change_the_profile(cast, as_person):
+    client = as_person(cast.police_officer)
+    assert client.get(reverse("boards:profile", args=[cast.board.slug])).status_code == 200
+    assert client.get(reverse("boards:profile-edit", args=[cast.board.slug])).status_code == 403
