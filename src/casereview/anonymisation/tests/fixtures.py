@@ -153,9 +153,13 @@ def leaky_docx() -> bytes:
         parts = {name: source.read(name) for name in source.namelist()}
     text = {name: parts[name].decode("utf-8") for name in parts if name.endswith((".xml", ".rels"))}
     document = text["word/document.xml"]
+    document = re.sub(
+        r"(<wp:docPr [^>]*?)(/>)",
+        r'\1 title="Marnie Quenby" descr="Photo of Tobias Quenby"\2',
+        document,
+        count=1,
+    )
     document = document.replace("<w:sectPr", _BODY.replace("\n", "") + "<w:sectPr", 1)
-    document = re.sub(r'descr="[^"]*"', 'descr="Photo of Tobias Quenby"', document)
-    document = re.sub(r"(<wp:docPr [^>]*?)(/>)", r'\1 title="Marnie Quenby"\2', document, count=1)
     text["word/document.xml"] = document
     text["word/footnotes.xml"] = _FOOTNOTES
     text["word/endnotes.xml"] = _ENDNOTES
