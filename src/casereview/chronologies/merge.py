@@ -18,7 +18,7 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from casereview.chronologies.checks import Problem, check_chronology
 from casereview.chronologies.dates import format_date, straighten, today_in_uk
@@ -444,10 +444,10 @@ def find_discrepancies(
         if found is not None:
             mentioning.append((row, own, found, text))
     # Bucket by (agency, agency it mentions): a row only meets rows that mention it back.
-    buckets: dict[tuple[int, int], list[tuple[date, int]]] = {}
+    buckets: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for position, (row, own, found, _) in enumerate(mentioning):
         for other in found.agencies:
-            buckets.setdefault((own, other), []).append((row.date, position))  # type: ignore[arg-type]
+            buckets.setdefault((own, other), []).append((row.date.toordinal(), position))  # type: ignore[union-attr]
     for bucket in buckets.values():
         bucket.sort()
     stems: dict[int, frozenset[str]] = {}
@@ -456,34 +456,55 @@ def find_discrepancies(
         for other in found.agencies:
             if other < own:
                 continue  # each pair of agencies is looked at once, from the lower index
-            partners = buckets.get((other, own), [])
-            assert row.date is not None
-            for when, partner in _within(partners, row.date, window_days):
-                days = abs((when - row.date).days)
-                if days == 0:
-                    continue  # same day: agreement, not discrepancy
-                mine = stems.get(position) or stems.setdefault(
-                    position, _stems(index, mentioning[position][0].row)
-                )
-                theirs = stems.get(partner) or stems.setdefault(
-                    partner, _stems(index, mentioning[partner][0].row)
-                )
+            partners = buckets.get((other, own))
+            if not partners:
+                continue
+            mine = stems.get(position)
+            if mine is None:
+                mine = stems[position] = _stems(index, row.row)
+            kept = 0
+            for days, partner in _nearest(partners, row.date.toordinal(), window_days):  # type: ignore[union-attr]
+                theirs = stems.get(partner)
+                if theirs is None:
+                    theirs = stems[partner] = _stems(index, mentioning[partner][0].row)
                 shared = mine & theirs
                 if len(shared) < MIN_SHARED_WORDS:
                     continue
                 score = len(shared) / len(mine | theirs)
                 if score >= SIMILARITY_THRESHOLD:
                     candidates.append((days, -score, position, partner, shared))
+                    kept += 1
+                    if kept >= _NEAREST_KEPT:
+                        break
     return _closest_pairs(candidates, mentioning, index)
 
 
-def _within(
-    partners: list[tuple[date, int]], when: date, window_days: int
-) -> Iterable[tuple[date, int]]:
-    """The entries of a date-sorted bucket within ``window_days`` of ``when``."""
-    low = bisect.bisect_left(partners, (when - timedelta(days=window_days), -1))
-    high = bisect.bisect_right(partners, (when + timedelta(days=window_days), 1 << 62))
-    return partners[low:high]
+# Each row keeps its nearest few similar partners: the closest pair is among them unless every
+# one is claimed by a closer pair, which only happens in pathologically dense chronologies.
+_NEAREST_KEPT = 16
+
+
+def _nearest(
+    partners: list[tuple[int, int]], day: int, window_days: int
+) -> Iterable[tuple[int, int]]:
+    """Bucket entries 1 to ``window_days`` days from ``day``, nearest first (same day skipped:
+    agreement, not discrepancy)."""
+    right = bisect.bisect_right(partners, (day, 1 << 62))
+    left = bisect.bisect_left(partners, (day, -1)) - 1
+    size = len(partners)
+    while True:
+        right_days = partners[right][0] - day if right < size else window_days + 1
+        left_days = day - partners[left][0] if left >= 0 else window_days + 1
+        if right_days <= left_days:
+            if right_days > window_days:
+                return
+            yield right_days, partners[right][1]
+            right += 1
+        else:
+            if left_days > window_days:
+                return
+            yield left_days, partners[left][1]
+            left -= 1
 
 
 def _closest_pairs(
