@@ -456,9 +456,12 @@ def _refuse_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object
 
 
 def _css_string(text: str) -> str:
-    """Text as a CSS string literal, every character outside plain letters escaped."""
+    """Text as a CSS string literal, every character outside plain letters escaped.
+
+    Each escape ends with a space, which CSS consumes as the escape's terminator.
+    """
     escaped = "".join(
-        ch if ch.isalnum() or ch in " .,:;()/_" else f"\\{ord(ch):06x}" for ch in text
+        ch if ch.isalnum() or ch in " .,:;()/_" else f"\\{ord(ch):06x} " for ch in text
     )
     return f'"{escaped}"'
 
