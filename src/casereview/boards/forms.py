@@ -28,15 +28,37 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = ProcedureProfile
         fields = [
-            "criteria_test", "nation", "referral_received_by", "screening_body",
-            "meeting_cadence", "meeting_cadence_days", "first_meeting_on", "quorum",
-            "recommendation_within", "decision_within", "chair_consults_within",
-            "agency_answer_rule", "agency_answer_within", "meeting_notice_hours",
-            "reminder_working_days", "notify_chief_officers_within", "complete_review_within",
-            "complete_review_counts_from", "panel_minimum", "panel_required_members",
-            "imr_author_on_panel", "terms_change", "minutes_draft_within",
-            "minutes_approval_within", "monitored", "follow_up", "agency_report_term",
-            "decision_options", "notifications", "family_letter", "extension_two_step",
+            "criteria_test",
+            "nation",
+            "referral_received_by",
+            "screening_body",
+            "meeting_cadence",
+            "meeting_cadence_days",
+            "first_meeting_on",
+            "quorum",
+            "recommendation_within",
+            "decision_within",
+            "chair_consults_within",
+            "agency_answer_rule",
+            "agency_answer_within",
+            "meeting_notice_hours",
+            "reminder_working_days",
+            "notify_chief_officers_within",
+            "complete_review_within",
+            "complete_review_counts_from",
+            "panel_minimum",
+            "panel_required_members",
+            "imr_author_on_panel",
+            "terms_change",
+            "minutes_draft_within",
+            "minutes_approval_within",
+            "monitored",
+            "follow_up",
+            "agency_report_term",
+            "decision_options",
+            "notifications",
+            "family_letter",
+            "extension_two_step",
             "due_soon_working_days",
         ]
         widgets = {
@@ -71,3 +93,25 @@ class ProfileForm(forms.ModelForm):
                 "Answers due by the next meeting need the days between meetings and a meeting date.",  # noqa: E501
             )
         return data
+
+
+class LetterTemplateForm(forms.Form):
+    file = forms.FileField(label="Word template (.docx)")
+
+    def clean_file(self):
+        from casereview.core import letters
+        from casereview.core.uploads import UploadRefused, check_docx
+
+        upload = self.cleaned_data["file"]
+        content = upload.read()
+        try:
+            check_docx(upload.name, content)
+            letters.render(content, dict.fromkeys(letters.FIELDS, "x"), author="check")
+        except UploadRefused as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        except Exception as exc:  # a template tag Word mangled, or a tag docxtpl cannot read
+            raise forms.ValidationError(
+                "The template's {{ tags }} could not be read. Check each tag is typed in one go "
+                "and matches the list on this page."
+            ) from exc
+        return content

@@ -66,3 +66,70 @@ def profile_edit(request: HttpRequest, obj) -> HttpResponse:
         messages.success(request, "Procedure profile saved. New deadlines use these settings.")
         return redirect("boards:profile", slug=obj.slug)
     return render(request, "boards/profile_edit.html", {"board": obj, "form": form})
+
+
+@gate("letter_template.edit", lookup=board_lookup)
+@require_http_methods(["GET", "POST"])
+def letter_templates(request: HttpRequest, obj) -> HttpResponse:
+    """The board's letter templates: download the one in use, upload a replacement."""
+    from casereview.core import letters
+
+    from .forms import LetterTemplateForm
+    from .models import LetterKind, LetterTemplate
+
+    request.casereview_board = obj
+    form = LetterTemplateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        if kind not in LetterKind.values:
+            form.add_error(None, "Choose which letter the template is for.")
+        elif form.is_valid():
+            from django.core.files.base import ContentFile
+
+            template, _ = LetterTemplate.objects.get_or_create(
+                board=obj, kind=kind, defaults={"updated_by": request.user}
+            )
+            template.file.save("template.docx", ContentFile(form.cleaned_data["file"]), save=False)
+            template.updated_by = request.user
+            template.save()
+            audit.record(
+                "LETTER_TEMPLATE_CHANGED",
+                actor=request.user,
+                board_id=obj.pk,
+                obj=template,
+                detail={"kind": kind},
+            )
+            messages.success(request, f"Template saved: {LetterKind(kind).label}.")
+            return redirect("boards:letter-templates", slug=obj.slug)
+    stored = {t.kind: t for t in LetterTemplate.objects.filter(board=obj)}
+    kinds = [(k, label, stored.get(k)) for k, label in LetterKind.choices]
+    return render(
+        request,
+        "boards/letter_templates.html",
+        {
+            "board": obj,
+            "form": form,
+            "kinds": kinds,
+            "fields": letters.FIELDS,
+        },
+    )
+
+
+@gate("letter_template.edit", lookup=board_lookup)
+@require_GET
+def letter_template_download(request: HttpRequest, obj, kind: str) -> HttpResponse:
+    from django.http import Http404
+
+    from casereview.referrals.letters import template_bytes
+
+    from .models import LetterKind
+
+    if kind not in LetterKind.values:
+        raise Http404
+    response = HttpResponse(
+        template_bytes(obj, kind),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{obj.slug}-{kind}.docx"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
