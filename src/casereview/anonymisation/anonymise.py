@@ -134,7 +134,7 @@ class Anonymiser:
     def anonymise_docx(self, data: bytes) -> tuple[bytes, Report]:
         """The anonymised .docx package and the report."""
         try:
-            result = treat_docx(data, self.plan, self.author)
+            result = treat_docx(data, self.plan, self.author, self._matcher.mentions)
         except DocxError as exc:
             raise AnonymiseError(str(exc)) from exc
         report = Report()

@@ -120,7 +120,7 @@ _TEXT_VALUE_ELEMENTS = frozenset(
 )
 # Alt text is read by people, so it is also searched for names missing from the key.
 _ALT_TEXT = frozenset({"descr", "title", "alt"})
-_REVISION_PEOPLE = frozenset({w("author"), w("initials")})
+_REVISION_PEOPLE_VALUES = etree.XPath("//@w:author | //@w:initials", namespaces={"w": W})
 _ON = frozenset({"", "1", "true", "on"})
 
 
@@ -139,12 +139,29 @@ class DocxResult:
 
 
 Planner = Callable[[str], list[Edit]]
+Mentions = Callable[[str], bool]
+
+# Parts that describe the design (styles, fonts, numbering, theme): they hold no prose and so no
+# identifier by shape, only names of styles; they are searched for key names only when a quick
+# scan of the whole part finds one, which keeps large style sheets cheap.
+_DESIGN_PART = re.compile(
+    r"^word/(?:styles|stylesWithEffects|numbering|fontTable|webSettings)\.xml$|^word/theme/"
+)
 
 
 def treat_docx(
-    data: bytes, plan: Planner, author: str = "Casereview", *, _depth: int = 0
+    data: bytes,
+    plan: Planner,
+    author: str = "Casereview",
+    mentions: Mentions | None = None,
+    *,
+    _depth: int = 0,
 ) -> DocxResult:
-    """Anonymise a .docx package: ``plan`` says what to replace in any text."""
+    """Anonymise a .docx package: ``plan`` says what to replace in any text.
+
+    ``mentions`` says quickly whether a text may hold a key name at all (design parts without
+    one are not searched further).
+    """
     entries = _read_package(data)
     if "[Content_Types].xml" not in entries or "word/document.xml" not in entries:
         raise DocxError("not a Word document (no word/document.xml)")
@@ -158,11 +175,18 @@ def treat_docx(
         if name in dropped:
             continue
         if _XML_PART.search(name):
+            if (
+                _DESIGN_PART.match(name)
+                and mentions is not None
+                and not mentions(content.decode("utf-8", "replace"))
+            ):
+                out[name] = _accept_design_revisions(name, content, result)
+                continue
             out[name] = _treat_xml_part(name, content, dropped, hidden_styles, plan, author, result)
         elif name.lower().endswith((".jpg", ".jpeg", ".png")):
             out[name] = _strip_image_metadata(name, content, result)
         elif name.lower().endswith(".docx") and _depth < MAX_NESTING:
-            inner = treat_docx(content, plan, author, _depth=_depth + 1)
+            inner = treat_docx(content, plan, author, mentions, _depth=_depth + 1)
             out[name] = inner.data
             result.edits.extend(inner.edits)
             result.texts.extend(inner.texts)
@@ -276,6 +300,18 @@ def _treat_xml_part(
         del removed[name]
     if (len(result.edits), sum(result.removed.values())) == before:
         return content
+    return _serialise(root)
+
+
+def _accept_design_revisions(name: str, content: bytes, result: DocxResult) -> bytes:
+    """Accept tracked changes to styles or numbering (their authors are names too)."""
+    if b"Change" not in content and b"author" not in content:
+        return content
+    root = _parse(name, content)
+    count = _accept_revisions(root)
+    if not count:
+        return content
+    result.removed[name] += count
     return _serialise(root)
 
 
@@ -420,10 +456,9 @@ def _accept_revisions(root: etree._Element) -> int:
     for mark in list(root.iter(*_REVISION_MARKS, *_STRAY_DELETED)):
         _remove(mark)
         count += 1
-    for element in root.iter():
-        for attribute in _REVISION_PEOPLE.intersection(element.attrib):
-            del element.attrib[attribute]
-            count += 1
+    for value in _REVISION_PEOPLE_VALUES(root):
+        del value.getparent().attrib[value.attrname]
+        count += 1
     return count
 
 
@@ -479,9 +514,15 @@ def _run_is_hidden(run: etree._Element, hidden_styles: frozenset[str]) -> bool:
     return paragraph_style is not None and paragraph_style.get(w("val")) in hidden_styles
 
 
+_DIRECTLY_HIDDEN_RUNS = etree.XPath(
+    "//w:r[w:rPr/w:vanish or w:rPr/w:specVanish]", namespaces={"w": W}
+)
+
+
 def _remove_hidden_runs(root: etree._Element, hidden_styles: frozenset[str]) -> int:
     count = 0
-    for run in list(root.iter(w("r"))):
+    runs = list(root.iter(w("r"))) if hidden_styles else _DIRECTLY_HIDDEN_RUNS(root)
+    for run in runs:
         if _run_is_hidden(run, hidden_styles):
             _remove(run)
             count += 1
@@ -553,48 +594,57 @@ def _apply_to_segments(
                 element.set(XML_SPACE, "preserve")
 
 
+_NAMESPACES = {"w": W, "a": A}
+# XPath runs in C: only the few text nodes and attributes that matter reach Python.
+_OTHER_TEXT = etree.XPath("//text()[not(parent::w:t) and not(parent::a:t)]", namespaces=_NAMESPACES)
+_TEXT_ATTRIBUTE_VALUES = etree.XPath(
+    " | ".join(
+        [
+            "//@*[" + " or ".join(f"local-name()='{n}'" for n in sorted(_TEXT_ATTRIBUTES)) + "]",
+            *(f"//w:{tag.rpartition('}')[2]}/@w:val" for tag in sorted(_TEXT_VALUE_ELEMENTS)),
+        ]
+    ),
+    namespaces=_NAMESPACES,
+)
+
+
 def _rewrite_other_text(root: etree._Element, plan: Planner, result: DocxResult) -> None:
     """Text outside paragraphs: field codes, document properties, custom XML, chart captions."""
-    for element in root.iter():
-        if element.tag in _TEXTS or not isinstance(element.tag, str):
+    for value in _OTHER_TEXT(root):
+        if not any(ch.isalnum() for ch in value):
             continue
-        for slot in ("text", "tail"):
-            value = getattr(element, slot)
-            if not value or not any(ch.isalnum() for ch in value):
-                continue
-            # Counts in app.xml (words, characters) are numbers, never identifiers.
-            if element.tag.startswith(f"{{{EP}}}") and value.strip().isdigit():
-                continue
-            new = _rewrite_value(value, plan, result)
-            if new is not None:
-                setattr(element, slot, new)
+        element = value.getparent()
+        # Counts in app.xml (words, characters) are numbers, never identifiers.
+        if element.tag.startswith(f"{{{EP}}}") and value.strip().isdigit():
+            continue
+        new = _rewrite_value(str(value), plan, result)
+        if new is None:
+            continue
+        if value.is_tail:
+            element.tail = new
+        else:
+            element.text = new
 
 
 def _rewrite_attributes(
     root: etree._Element, plan: Planner, result: DocxResult, part_name: str
 ) -> None:
     """Attributes holding free text: alt text, titles, hyperlink targets, form field values."""
-    for element in root.iter():
-        if not isinstance(element.tag, str):
+    for value in _TEXT_ATTRIBUTE_VALUES(root):
+        if not any(ch.isalpha() for ch in value):
             continue
-        for attribute, value in element.attrib.items():
-            local = attribute.rpartition("}")[2]
-            if local not in _TEXT_ATTRIBUTES and not (
-                local == "val" and element.tag in _TEXT_VALUE_ELEMENTS
-            ):
-                continue
-            if not any(ch.isalpha() for ch in value):
-                continue
-            # Internal targets name parts of the package; only links out can hold identifiers.
-            if local == "Target" and element.get("TargetMode") != "External":
-                continue
-            new = _rewrite_value(value, plan, result)
-            if new is not None:
-                if local == "Target":
-                    new = new.replace(" ", "%20")
-                element.set(attribute, new)
-            if local in _ALT_TEXT:
-                result.texts.append(new if new is not None else value)
+        element, attribute = value.getparent(), value.attrname
+        local = attribute.rpartition("}")[2]
+        # Internal targets name parts of the package; only links out can hold identifiers.
+        if local == "Target" and element.get("TargetMode") != "External":
+            continue
+        new = _rewrite_value(str(value), plan, result)
+        if new is not None:
+            if local == "Target":
+                new = new.replace(" ", "%20")
+            element.set(attribute, new)
+        if local in _ALT_TEXT:
+            result.texts.append(new if new is not None else str(value))
 
 
 def _rewrite_value(value: str, plan: Planner, result: DocxResult) -> str | None:

@@ -18,8 +18,14 @@ from casereview.anonymisation.words import COMMON_WORDS, FIRST_NAMES, ORDINARY_N
 
 TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame"})
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
+# Words that start with a capital (Latin scripts); the rest of the text is skipped in C.
+_CAPITAL = r"[A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f][^\W\d_]*(?:['\u2019-][^\W\d_]+)*"
+_CAPITALISED_WORD = re.compile(rf"(?<![^\W_]){_CAPITAL}")
+# Capitalised words joined by single spaces: found in one pass, then split into words.
+_CAPITALISED_RUN = re.compile(rf"(?<![^\W_]){_CAPITAL}(?:[ \u00a0]{_CAPITAL})*")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;•\n\t\"“(\[]|\s[-–—])[\s\"'“‘(\[]*$")  # noqa: RUF001
 _CONTEXT = 30
+_ORDINARY = COMMON_WORDS | ORDINARY_NAME_WORDS
 
 
 @dataclass(frozen=True)
@@ -94,7 +100,7 @@ class NameFlagger:
         if first > last:
             return []
         span = words[first : last + 1]
-        unusual = [w for w in span if w.casefold() not in COMMON_WORDS | ORDINARY_NAME_WORDS]
+        unusual = [w for w in span if w.casefold() not in _ORDINARY]
         if any(w in FIRST_NAMES for w in span) or len(unusual) >= 2:
             return [(group[first][0], group[last][0] + len(words[last]))]
         return []
@@ -120,27 +126,16 @@ def _is_capitalised(word: str) -> bool:
 def _capitalised_groups(text: str) -> list[list[tuple[int, int]]]:
     """Runs of capitalised words separated only by a single space."""
     groups: list[list[tuple[int, int]]] = []
-    current: list[tuple[int, int]] = []
-    for match in _WORD.finditer(text):
-        if not _is_capitalised(match.group()):
-            if current:
+    for run in _CAPITALISED_RUN.finditer(text):
+        current: list[tuple[int, int]] = []
+        for word in _CAPITALISED_WORD.finditer(text, run.start(), run.end()):
+            if _is_capitalised(word.group()):
+                current.append(word.span())
+            elif current:
                 groups.append(current)
-            current = []
-            continue
-        if current and text[current[-1][1] : match.start()] not in (" ", "\u00a0", ". "):
+                current = []
+        if current:
             groups.append(current)
-            current = []
-        # "Mr. Okafor" continues; any other full stop ends the group.
-        if (
-            current
-            and text[current[-1][1] : match.start()] == ". "
-            and text[current[-1][0] : current[-1][1]].casefold() not in TITLES
-        ):
-            groups.append(current)
-            current = []
-        current.append(match.span())
-    if current:
-        groups.append(current)
     return groups
 
 

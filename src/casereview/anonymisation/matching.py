@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import islice, pairwise
 
 from casereview.anonymisation.edits import NAME, Edit
 from casereview.anonymisation.keyref import KeyEntry, KeyReference
@@ -118,26 +118,35 @@ class NameMatcher:
         for candidates in by_first.values():
             candidates.sort(key=lambda v: (-len(v.words), -v.priority))
         self._by_first = dict(by_first)
+        self._longest = max((len(v.words) for v in variants.values()), default=0)
+        # One scan in C for the first words; only there is the text tokenised in Python.
+        self._first_words = re.compile(
+            rf"(?<![^\W_])(?:{_trie_pattern(by_first)})(?![^\W_])", re.IGNORECASE
+        )
 
     def __bool__(self) -> bool:
         return bool(self._by_first)
+
+    def mentions(self, text: str) -> bool:
+        """Whether a key name's first word appears at all (a quick scan, before ``find``)."""
+        return bool(self._by_first) and self._first_words.search(text) is not None
 
     def find(self, text: str) -> list[Edit]:
         """Every key name in the text, longest match first, as edits in text order."""
         if not self._by_first:
             return []
-        tokens = [(m.start(), m.end(), m.group().casefold()) for m in _WORD.finditer(text)]
         edits: list[Edit] = []
-        index = 0
-        while index < len(tokens):
-            candidates = self._by_first.get(tokens[index][2])
-            edit = self._match_at(text, tokens, index, candidates) if candidates else None
-            if edit is None:
-                index += 1
-                continue
-            edits.append(edit)
-            while index < len(tokens) and tokens[index][0] < edit.end:
-                index += 1
+        found = self._first_words.search(text)
+        while found:
+            candidates = self._by_first.get(found.group().casefold())
+            edit = None
+            if candidates:
+                words = islice(_WORD.finditer(text, found.start()), self._longest)
+                tokens = [(m.start(), m.end(), m.group().casefold()) for m in words]
+                edit = self._match_at(text, tokens, 0, candidates)
+            if edit is not None:
+                edits.append(edit)
+            found = self._first_words.search(text, edit.end if edit else found.end())
         return edits
 
     def _match_at(
@@ -172,6 +181,27 @@ class NameMatcher:
             if _separator(text[previous[1] : token[0]]) != variant.separators[offset - 1]:
                 return False
         return True
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regular expression matching exactly these words, shared prefixes factored out."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return f"(?:{body})?"
+        return body
+
+    return build(trie) or "(?!)"
 
 
 def _possessive(text: str, end: int) -> tuple[int, str]:
