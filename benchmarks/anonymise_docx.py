@@ -48,12 +48,13 @@ PEOPLE = [
     "Dr Fenwicke", "Wynn Castellane", "Harrowgate Primary Academy", "Mossfield Children's Centre",
     "Quarrybank Medical Practice", "Ellery's", "Corinne's",
 ]  # fmt: skip
-FILLER = (
+PROSE = (
     "the social worker visited home and spoke with the family about school attendance concerns "
     "and the plan agreed at the meeting was reviewed by the manager who recorded that further "
     "support would be offered through early help while health colleagues shared information "
     "about appointments that had been missed over several months before the referral was made"
-).split()
+)
+FILLER = tuple(PROSE.split())
 IDENTIFIERS = [
     "on 07700 900123",
     "at 12 Larchmont Road, HG4 2XT",
@@ -62,7 +63,7 @@ IDENTIFIERS = [
     "email c.m@example.org",
 ]
 
-BASELINE = '''\
+BASELINE = """\
 import sys
 import docx
 
@@ -78,7 +79,7 @@ for table in document.tables:
                 for run in paragraph.runs:
                     count += len(run.text)
 document.save(sys.argv[2])
-'''
+"""
 
 
 def sentence(rng: random.Random) -> str:
@@ -93,7 +94,7 @@ def sentence(rng: random.Random) -> str:
 
 def build_imr(path: Path) -> int:
     """Write a ~100-page IMR: headings, prose, tables, header and footer, split-run names."""
-    rng = random.Random(20261124)
+    rng = random.Random(20261124)  # noqa: S311 -- reproducible synthetic prose, not a secret
     document = docx.Document()
     section = document.sections[0]
     section.header.paragraphs[0].text = "IMR: Ellery Marchbank - OFFICIAL-SENSITIVE"
