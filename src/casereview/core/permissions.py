@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
@@ -163,6 +164,9 @@ def gate(action: str | None, *, lookup: Callable[[HttpRequest, dict], object] | 
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                # Every gated page needs a person: a visitor is sent to sign in (AZ-1).
+                return redirect_to_login(request.get_full_path())
             obj = None
             if lookup is not None:
                 obj = lookup(request, kwargs)

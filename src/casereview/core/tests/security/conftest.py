@@ -1,0 +1,145 @@
+"""A small world of objects for the security tests: two boards, each object with a canary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+
+from casereview.conftest import make_person, sign_in
+
+
+@dataclass
+class World:
+    """Objects of the cast's board (``own``) and of the other board (``other``)."""
+
+    cast: object
+    own: dict = field(default_factory=dict)
+    other: dict = field(default_factory=dict)
+    people: dict = field(default_factory=dict)
+    canaries: list = field(default_factory=list)
+
+
+def _canary(label: str) -> str:
+    return f"Canary{label}Xq7"
+
+
+@pytest.fixture
+def world(cast, make_referral) -> World:
+    """Referrals at each stage the pages need, with a request, deadline, notification, document."""
+    from casereview.boards.models import Membership
+    from casereview.boards.roles import Role
+    from casereview.core.documents import document_store
+    from casereview.referrals import services
+    from casereview.referrals.lifecycle import Outcome
+    from casereview.referrals.models import DeadlineKind
+
+    w = World(cast=cast)
+    stages = ["received", "information-gathering", "screening", "awaiting-decision"]
+    for stage in [*stages, "review-open"]:
+        name = _canary(stage.title().replace("-", ""))
+        w.own[stage] = make_referral(stage, child_name=name)
+        w.canaries.append(name)
+
+    info = w.own["information-gathering"]
+    # A second case at information gathering with its facts recorded: ready to screen.
+    ready = make_referral("information-gathering", child_name=_canary("ReadyToScreen"))
+    w.canaries.append(ready.child_name)
+    from casereview.conftest import DEATH_FACTS
+
+    services.referral_record_facts(
+        referral=ready, by=cast.manager, facts=DEATH_FACTS, other_children_note="None."
+    )
+    w.own["ready-to-screen"] = ready
+    w.own["request"] = info.agency_requests.get(agency=cast.police)
+    w.own["health-request"] = info.agency_requests.get(agency=cast.health)
+    deadline = info.deadlines.get(kind=DeadlineKind.AGENCY_ANSWERS)
+    services.deadline_request_extension(
+        deadline=deadline,
+        by=cast.manager,
+        new_due=deadline.effective_due_at.date() + dt.timedelta(days=30),
+        reasons="Synthetic reasons.",
+    )
+    w.own["deadline"] = deadline
+    w.own["notification"] = w.own["review-open"].notifications.order_by("pk").first()
+    w.own["document-bytes"] = b"%PDF-1.4 " + _canary("DocumentBytes").encode()
+    w.own["document"] = document_store(
+        board=cast.board,
+        referral=info,
+        kind="letter",
+        title="Synthetic letter",
+        filename="letter.pdf",
+        content=w.own["document-bytes"],
+        content_type="application/pdf",
+        by=cast.manager,
+    )
+    w.own["board"] = cast.board
+
+    # The other board: a chair of its own so its case can reach an open review.
+    other_chair = make_person("otherchair@test.test", "Other Chair")
+    Membership.objects.create(person=other_chair, board=cast.other_board, role=Role.CHAIR)
+    other = make_referral("screening", board=cast.other_board, child_name=_canary("OtherBoardCase"))
+    w.canaries.append(other.child_name)
+    services.referral_recommend(
+        referral=other,
+        by=cast.outsider,
+        outcome=Outcome.SCR,
+        reasons="Criteria met.",
+        participants=cast.subgroup,
+        consulted_by="meeting",
+        methodology="Systems",
+        imr_agencies=[cast.other_agency],
+        panel_agencies=[cast.other_agency],
+    )
+    services.referral_decide(referral=other, by=other_chair, outcome=Outcome.SCR, reasons="")
+    other_info = make_referral(
+        "information-gathering", board=cast.other_board, child_name=_canary("OtherBoardInfo")
+    )
+    w.canaries.append(other_info.child_name)
+    for stage in [*stages, "review-open", "ready-to-screen"]:
+        w.other[stage] = other_info if stage != "review-open" else other
+    w.other["request"] = other_info.agency_requests.get()
+    w.other["health-request"] = w.other["request"]
+    w.other["deadline"] = other_info.deadlines.get(kind=DeadlineKind.AGENCY_ANSWERS)
+    w.other["notification"] = other.notifications.order_by("pk").first()
+    w.other["document-bytes"] = b"%PDF-1.4 " + _canary("OtherDocumentBytes").encode()
+    w.other["document"] = document_store(
+        board=cast.other_board,
+        referral=other_info,
+        kind="letter",
+        title="Synthetic letter",
+        filename="letter.pdf",
+        content=w.other["document-bytes"],
+        content_type="application/pdf",
+        by=cast.outsider,
+    )
+    w.other["board"] = cast.other_board
+
+    # Someone whose only membership of the first board has ended (AZ-4).
+    former = make_person("former@test.test", "Former Manager")
+    Membership.objects.create(
+        person=former, board=cast.board, role=Role.BUSINESS_MANAGER, is_active=False
+    )
+    w.people = {
+        "chair": cast.chair,
+        "manager": cast.manager,
+        "admin": cast.admin,
+        "subgroup": cast.subgroup[0],
+        "police_officer": cast.police_officer,
+        "health_officer": cast.health_officer,
+        "police_author": cast.police_author,
+        "outsider": cast.outsider,
+        "former_manager": former,
+    }
+    return w
+
+
+@pytest.fixture
+def clients(world) -> dict[str, Client]:
+    """One signed-in client per role of the policy, and an anonymous one."""
+    result = {"anonymous": Client()}
+    for role, person in world.people.items():
+        result[role] = sign_in(Client(), person)
+    return result

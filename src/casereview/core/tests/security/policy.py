@@ -1,0 +1,224 @@
+"""The AZ-1 policy as data: the oracle the permission matrix checks the app against.
+
+PyYAML is not a dependency, so the policy is a Python literal rather than policy.yaml
+(SECURITY.md 3.2 step 1). Change the app's rules and this file together; the matrix fails on
+any URL pattern missing here, and on any response that disagrees with it.
+
+Each URL name (``namespace:name``) maps to:
+
+- ``methods``: method -> rule. A rule is ``public``, ``signed_in`` or a gate action;
+- ``object``: the fixture object that fills the path (``referral:<stage>``, ``request``,
+  ``deadline``, ``notification``, ``document``, ``board``, ``letter-template`` (a board and
+  a letter kind), ``reset-link``);
+- ``shows``: what an allowed GET must show of that object (``child_name``, ``reference``,
+  ``board_name``, ``document_bytes``): the canary a denial must never show;
+- ``audited``: an allowed GET writes exactly one audit event (SECURITY.md LG-1);
+- ``post``: form data for a POST, valid where it matters, so a missing gate would show up
+  as a change in the database.
+"""
+
+from __future__ import annotations
+
+PUBLIC = "public"
+SIGNED_IN = "signed_in"
+
+# The roles of the matrix: the cast of casereview/conftest.py, by what they hold.
+BOARD_ROLES = {
+    "chair": "Chair of the first board",
+    "manager": "Business manager of the first board",
+    "admin": "Administrator of the first board",
+    "subgroup": "Sub group member of the first board",
+    "police_officer": "Named officer of the first board's police",
+    "health_officer": "Named officer of the first board's health agency",
+    "police_author": "Agency report author of the first board's police",
+}
+OUT_OF_SCOPE_ROLES = {
+    "outsider": "Business manager of the other board, nothing on the first",
+    "former_manager": "Business manager of the first board whose membership has ended",
+}
+ROLES = ["anonymous", *BOARD_ROLES, *OUT_OF_SCOPE_ROLES]
+
+CASE_STAFF = frozenset({"chair", "manager", "admin", "subgroup"})
+PROCESS_STAFF = frozenset({"manager", "admin"})
+SCREENING = frozenset({"subgroup", "manager", "admin"})
+AGENCY_PEOPLE = frozenset({"police_officer", "health_officer", "police_author"})
+
+# Who may do each gated action on an object of the first board (the relation "own board").
+# The object for agency_request.answer is the police's request, so health is "another agency".
+# On the other board's objects every first-board role is refused with 404 ("other board").
+ALLOWED = {
+    "referral.view": CASE_STAFF,
+    "referral.create": PROCESS_STAFF,
+    "referral.ask_agencies": PROCESS_STAFF,
+    "referral.record_facts": SCREENING,
+    "referral.begin_screening": SCREENING,
+    "referral.recommend": SCREENING,
+    "referral.decide": frozenset({"chair"}),
+    "referral.notify": PROCESS_STAFF,
+    "deadline.extend": PROCESS_STAFF,
+    "deadline.approve_extension": frozenset({"chair"}),
+    "agency_request.answer": PROCESS_STAFF | {"police_officer", "police_author"},
+    "document.download": CASE_STAFF,
+    "board.view": CASE_STAFF | AGENCY_PEOPLE,
+    "profile.edit": PROCESS_STAFF,
+    "letter_template.edit": PROCESS_STAFF,
+}
+
+# Patterns that are not views of the app: static files and media, by the view's module.
+# None are routed today (whitenoise serves static files; media is only served by the gate).
+EXEMPT_VIEW_MODULES = ("django.views.static", "django.contrib.staticfiles.views")
+
+URLS: dict[str, dict] = {
+    # --- core
+    "core:home": {"methods": {"GET": PUBLIC, "POST": PUBLIC}},
+    "core:health": {"methods": {"GET": PUBLIC}},
+    "core:dashboard": {"methods": {"GET": SIGNED_IN}},
+    "core:document-download": {
+        "methods": {"GET": "document.download"},
+        "object": "document",
+        "shows": "document_bytes",
+        "audited": True,
+    },
+    # --- accounts
+    "accounts:sign-in": {"methods": {"GET": PUBLIC, "POST": PUBLIC}},
+    "accounts:sign-in-code": {"methods": {"GET": PUBLIC, "POST": PUBLIC}},
+    "accounts:sign-out": {"methods": {"POST": SIGNED_IN}},
+    "accounts:two-factor-setup": {"methods": {"GET": SIGNED_IN, "POST": SIGNED_IN}},
+    "accounts:password-reset": {"methods": {"GET": PUBLIC, "POST": PUBLIC}},
+    "accounts:password-reset-sent": {"methods": {"GET": PUBLIC}},
+    "accounts:password-reset-confirm": {
+        "methods": {"GET": PUBLIC, "POST": PUBLIC},
+        "object": "reset-link",
+    },
+    "accounts:password-reset-complete": {"methods": {"GET": PUBLIC}},
+    # --- boards
+    "boards:profile": {
+        "methods": {"GET": "board.view"},
+        "object": "board",
+        "shows": "board_name",
+    },
+    "boards:profile-edit": {
+        "methods": {"GET": "profile.edit", "POST": "profile.edit"},
+        "object": "board",
+        "shows": "board_name",
+    },
+    "boards:letter-templates": {
+        "methods": {"GET": "letter_template.edit", "POST": "letter_template.edit"},
+        "object": "board",
+        "shows": "board_name",
+    },
+    "boards:letter-template-download": {
+        "methods": {"GET": "letter_template.edit"},
+        "object": "letter-template",
+    },
+    # --- referrals
+    "referrals:new": {
+        "methods": {"GET": "referral.create", "POST": "referral.create"},
+        "object": "board",
+        "shows": "board_name",
+        "post": {
+            "received_at_0_0": "5",
+            "received_at_0_1": "1",
+            "received_at_0_2": "2026",
+            "received_at_1": "10:00",
+            "referrer_kind": "agency",
+            "referrer_name": "Posted Referrer",
+            "child_name": "CanaryPostedChildXq7",
+            "harm_type": "death",
+            "incident_summary": "Synthetic.",
+            "incident_on_0": "4",
+            "incident_on_1": "1",
+            "incident_on_2": "2026",
+        },
+    },
+    "referrals:detail": {
+        "methods": {"GET": "referral.view"},
+        "object": "referral:received",
+        "shows": "child_name",
+        "audited": True,
+    },
+    "referrals:ask-agencies": {
+        "methods": {"POST": "referral.ask_agencies"},
+        "object": "referral:received",
+    },
+    "referrals:facts": {
+        "methods": {"GET": "referral.record_facts", "POST": "referral.record_facts"},
+        "object": "referral:information-gathering",
+        "shows": "reference",
+        "post": {
+            "abuse_or_neglect": "known",
+            "child_died": "on",
+            "abuse_or_neglect_factor_in_death": "on",
+            "interagency_concern": "on",
+            "other_children_note": "Posted note.",
+        },
+    },
+    "referrals:begin-screening": {
+        "methods": {"POST": "referral.begin_screening"},
+        "object": "referral:ready-to-screen",
+    },
+    "referrals:recommend": {
+        "methods": {"GET": "referral.recommend", "POST": "referral.recommend"},
+        "object": "referral:screening",
+        "shows": "reference",
+    },
+    "referrals:decide": {
+        "methods": {"GET": "referral.decide", "POST": "referral.decide"},
+        "object": "referral:awaiting-decision",
+        "shows": "reference",
+        "post": {"decision": "scr", "reasons": "Posted reasons."},
+    },
+    "referrals:deadline-extend": {
+        "methods": {"GET": "deadline.extend", "POST": "deadline.extend"},
+        "object": "deadline",
+        "shows": "reference",
+        "post": {
+            "new_due_0": "1",
+            "new_due_1": "12",
+            "new_due_2": "2027",
+            "reasons": "Posted reasons.",
+        },
+    },
+    "referrals:deadline-approve": {
+        "methods": {"POST": "deadline.approve_extension"},
+        "object": "deadline",
+    },
+    "referrals:notification-sent": {
+        "methods": {"POST": "referral.notify"},
+        "object": "notification",
+    },
+    "referrals:answer": {
+        "methods": {"GET": "agency_request.answer", "POST": "agency_request.answer"},
+        "object": "request",
+        "shows": "child_name",
+        "audited": True,
+        "post": {"answer": "known", "information": "Posted information."},
+    },
+}
+
+
+def expected(rule: str, role: str, relation: str) -> bool:
+    """Whether the policy allows a role to use a rule on an object of a relation."""
+    if rule == PUBLIC:
+        return True
+    if role == "anonymous":
+        return False
+    if rule == SIGNED_IN:
+        return True  # a signed-in person with no role may still see an empty dashboard
+    if relation == "other":
+        # The other board's objects: only its own business manager, as a manager there.
+        return role == "outsider" and "manager" in ALLOWED[rule]
+    if role in OUT_OF_SCOPE_ROLES:
+        return False
+    return role in ALLOWED[rule]
+
+
+def denial_statuses(role: str, relation: str) -> set[int]:
+    """The uniform refusal: 404 where the object is out of the person's scope, else 403."""
+    if relation == "other" and role == "outsider":
+        return {403}  # the other board's own manager, refused a function
+    if relation == "other" or role in OUT_OF_SCOPE_ROLES:
+        return {404}
+    # A board role that cannot see the object (an agency not asked) gets 404; one that can
+    # see it but lacks the function gets 403.
+    return {403, 404}

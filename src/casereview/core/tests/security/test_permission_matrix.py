@@ -1,0 +1,370 @@
+"""AZ-1 and TN-1: every URL pattern x method x role x relation, checked against policy.py.
+
+The URL patterns come from walking the resolver, never from a hand list, so a new view is
+tested (or fails the coverage gate) the day it is routed (SECURITY.md 3.2).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from . import policy
+
+PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    route: str
+    callback: object
+
+    @property
+    def params(self) -> set[str]:
+        return set(PARAM.findall(self.route))
+
+    @property
+    def exempt(self) -> bool:
+        module = getattr(self.callback, "__module__", "") or ""
+        return module.startswith(policy.EXEMPT_VIEW_MODULES)
+
+
+def walk(patterns=None, prefix: str = "", namespace: str = "") -> list[Route]:
+    """Every routed view with its full route and namespaced name."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    routes: list[Route] = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(n for n in (namespace, pattern.namespace or "") if n)
+            routes += walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace else (pattern.name or "")
+            routes.append(Route(name, prefix + str(pattern.pattern), pattern.callback))
+    return routes
+
+
+ROUTES = [r for r in walk() if not r.exempt]
+BY_NAME = {r.name: r for r in ROUTES}
+GATE_NAME = {policy.PUBLIC: "public", policy.SIGNED_IN: "signed-in"}
+
+
+def cases(method: str) -> list[str]:
+    return [r.name for r in ROUTES if method in policy.URLS.get(r.name, {}).get("methods", {})]
+
+
+# --- the coverage gate (Zulip style): no database needed --------------------------------
+
+
+def test_every_url_pattern_is_in_the_policy():
+    missing = sorted(r.name or r.route for r in ROUTES if r.name not in policy.URLS)
+    assert not missing, f"URL patterns missing from policy.py: {missing}"
+
+
+def test_the_policy_names_no_pattern_that_is_gone():
+    stale = sorted(set(policy.URLS) - {r.name for r in ROUTES})
+    assert not stale, f"policy.py names URL patterns that are not routed: {stale}"
+
+
+def test_every_view_passes_through_the_gate():
+    ungated = sorted(
+        r.name or r.route for r in ROUTES if not hasattr(r.callback, "casereview_gate")
+    )
+    assert not ungated, f"views without @gate or @public: {ungated}"
+
+
+def test_the_gate_on_each_view_is_the_one_the_policy_names():
+    wrong = []
+    for r in ROUTES:
+        rules = policy.URLS.get(r.name, {}).get("methods", {}).values()
+        gates = {GATE_NAME.get(rule, rule) for rule in rules}
+        if gates != {getattr(r.callback, "casereview_gate", None)}:
+            wrong.append((r.name, sorted(gates), getattr(r.callback, "casereview_gate", None)))
+    assert not wrong, f"policy and @gate disagree (name, policy, view): {wrong}"
+
+
+def test_every_gated_action_has_a_policy_row():
+    from casereview.core.permissions import RULES
+
+    assert set(RULES) == set(policy.ALLOWED)
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def body(response) -> bytes:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def obj_for(world, key: str | None, relation: str):
+    if key is None or key == "reset-link":
+        return None
+    if key == "letter-template":
+        key = "board"
+    objects = world.own if relation == "own" else world.other
+    if key.startswith("referral:"):
+        return objects[key.split(":", 1)[1]]
+    return objects[key]
+
+
+def url_for(world, name: str, relation: str) -> str:
+    key = policy.URLS[name].get("object")
+    obj = obj_for(world, key, relation)
+    kind = (key or "").split(":")[0]
+    if kind == "referral":
+        kwargs = {"pk": obj.pk}
+    elif kind == "deadline":
+        kwargs = {"pk": obj.referral_id, "deadline_pk": obj.pk}
+    elif kind == "notification":
+        kwargs = {"pk": obj.referral_id, "notification_pk": obj.pk}
+    elif kind in ("request", "document"):
+        kwargs = {"pk": obj.pk}
+    elif kind == "board":
+        kwargs = {"slug": obj.slug}
+    elif kind == "letter-template":
+        from casereview.boards.models import LetterKind
+
+        kwargs = {"slug": obj.slug, "kind": LetterKind.AGENCY_REQUEST.value}
+    elif kind == "reset-link":
+        person = world.cast.manager
+        kwargs = {
+            "uidb64": urlsafe_base64_encode(force_bytes(person.pk)),
+            "token": default_token_generator.make_token(person),
+        }
+    else:
+        kwargs = {}
+    assert set(kwargs) == BY_NAME[name].params, f"{name}: the policy's object fills {kwargs}"
+    return reverse(name, kwargs=kwargs)
+
+
+def canary_of(world, name: str, relation: str) -> bytes | None:
+    entry = policy.URLS[name]
+    shows = entry.get("shows")
+    obj = obj_for(world, entry.get("object"), relation)
+    objects = world.own if relation == "own" else world.other
+    if shows == "document_bytes":
+        return objects["document-bytes"]
+    if shows == "board_name":
+        return obj.name.encode()
+    referral = getattr(obj, "referral", obj)
+    if shows == "child_name":
+        return referral.child_name.encode()
+    if shows == "reference":
+        return referral.reference.encode()
+    return None
+
+
+def secrets_of(world, name: str, relation: str) -> list[bytes]:
+    """Text a refusal must never show: every case's canary, and this object's reference."""
+    found = [c.encode() for c in world.canaries]
+    found += [world.own["document-bytes"], world.other["document-bytes"]]
+    obj = obj_for(world, policy.URLS[name].get("object"), relation)
+    referral = getattr(obj, "referral", obj)
+    if hasattr(referral, "reference"):
+        found.append(referral.reference.encode())
+    return found
+
+
+EXCLUDED_TABLES = {"core.AuditEvent", "sessions.Session", "auth.Permission"}
+SKIPPED_APPS = ("axes", "django_tasks_db", "contenttypes")
+
+
+def snapshot() -> dict[str, list]:
+    """Every row of every table the app owns (small world: cheap), for 'nothing changed'."""
+    state = {}
+    for model in apps.get_models():
+        label = model._meta.label
+        if label in EXCLUDED_TABLES or model._meta.app_label in SKIPPED_APPS:
+            continue
+        state[label] = list(model.objects.order_by("pk").values())
+    return state
+
+
+def relations_for(name: str) -> list[str]:
+    key = policy.URLS[name].get("object")
+    return ["other", "own"] if key and key != "reset-link" else ["own"]
+
+
+def is_sign_in_redirect(response) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(
+        reverse(settings.LOGIN_URL)
+    )
+
+
+def audit_count() -> int:
+    from casereview.core.models import AuditEvent
+
+    return AuditEvent.objects.count()
+
+
+# --- the matrix ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", cases("GET"))
+def test_get_matches_the_policy_for_every_role_and_relation(name, world, clients):
+    from casereview.core.models import AuditEvent
+
+    entry = policy.URLS[name]
+    rule = entry["methods"]["GET"]
+    problems = []
+    for relation in relations_for(name):
+        url = url_for(world, name, relation)
+        canary = canary_of(world, name, relation)
+        for role in policy.ROLES:
+            before = audit_count()
+            response = clients[role].get(url)
+            content = body(response)
+            status = response.status_code
+            new_events = AuditEvent.objects.order_by("pk")[before:]
+            allowed = policy.expected(rule, role, relation)
+            where = f"{role} GET {name} ({relation})"
+            if role == "anonymous" and not allowed:
+                if not is_sign_in_redirect(response):
+                    problems.append(f"{where}: {status}, not a redirect to sign-in")
+            elif allowed and rule in (policy.PUBLIC, policy.SIGNED_IN):
+                # No object to show: a page, or a redirect onwards (set-up already done).
+                sent_away = rule == policy.SIGNED_IN and is_sign_in_redirect(response)
+                if status >= 400 or sent_away:
+                    problems.append(f"{where}: {status} on a page open to them")
+            elif allowed:
+                if status != 200:
+                    problems.append(f"{where}: unexpected denial {status}")
+                elif canary is not None and canary not in content:
+                    problems.append(f"{where}: 200 without the object's canary")
+                if entry.get("audited") and status == 200 and len(new_events) != 1:
+                    problems.append(f"{where}: {len(new_events)} audit events, not 1 (LG-1)")
+            else:
+                if status not in policy.denial_statuses(role, relation):
+                    problems.append(f"{where}: {status}, expected a refusal")
+                leaked = [s for s in secrets_of(world, name, relation) if s in content]
+                if leaked:
+                    problems.append(f"{where}: refusal shows {leaked}")
+                if any(e.outcome == "ok" for e in new_events):
+                    problems.append(f"{where}: refusal recorded as a successful read")
+    assert not problems, "\n".join(problems)
+
+
+def _post_order(rule: str, relation: str) -> list[str]:
+    """Refused roles first, so their POST meets the object in the state it was built in."""
+    return sorted(policy.ROLES, key=lambda role: policy.expected(rule, role, relation))
+
+
+@pytest.mark.parametrize("name", cases("POST"))
+def test_post_matches_the_policy_and_refusals_change_nothing(name, world, clients):
+    entry = policy.URLS[name]
+    rule = entry["methods"]["POST"]
+    data = entry.get("post", {})
+    # A POST-only action, or one given valid data, must change something when allowed:
+    # that proves the refused POSTs would have changed something without the gate.
+    should_change = rule not in (policy.PUBLIC, policy.SIGNED_IN) and (
+        "post" in entry or "GET" not in entry["methods"]
+    )
+    problems = []
+    for relation in relations_for(name):
+        url = url_for(world, name, relation)
+        changed_once = False
+        for role in _post_order(rule, relation):
+            before = snapshot()
+            response = clients[role].post(url, data)
+            status = response.status_code
+            after = snapshot()
+            allowed = policy.expected(rule, role, relation)
+            where = f"{role} POST {name} ({relation})"
+            if status >= 500:
+                problems.append(f"{where}: server error {status}")
+            elif role == "anonymous" and not allowed:
+                if not is_sign_in_redirect(response):
+                    problems.append(f"{where}: {status}, not a redirect to sign-in")
+            elif allowed:
+                if status in (403, 404):
+                    problems.append(f"{where}: unexpected denial {status}")
+            elif status not in policy.denial_statuses(role, relation):
+                problems.append(f"{where}: {status}, expected a refusal")
+            if not allowed and after != before:
+                changed = [k for k in after if after[k] != before.get(k)]
+                problems.append(f"{where}: refused, yet changed {changed}")
+            if allowed and after != before:
+                changed_once = True
+        if should_change and relation == "own" and not changed_once:
+            problems.append(f"POST {name} ({relation}): no allowed role changed anything")
+    assert not problems, "\n".join(problems)
+
+
+def test_a_method_no_view_takes_is_refused_with_405(world, clients):
+    """DELETE, sent by someone the policy lets in, is 405 everywhere and changes nothing."""
+    wrong = []
+    before = snapshot()
+    for name in [r.name for r in ROUTES if r.name in policy.URLS]:
+        rule = next(iter(policy.URLS[name]["methods"].values()))
+        role = next(r for r in policy.ROLES if policy.expected(rule, r, "own"))
+        response = clients[role].generic("DELETE", url_for(world, name, "own"))
+        if response.status_code == 302:  # the reset link first swaps its token for the session
+            response = clients[role].generic("DELETE", response["Location"])
+        if response.status_code != 405:
+            wrong.append(f"{role} DELETE {name}: {response.status_code}")
+    assert not wrong
+    assert snapshot() == before
+
+
+# --- named scenarios of the brief ----------------------------------------------------------
+
+
+def test_a_police_named_officer_answers_for_police_but_cannot_open_health_or_the_case(
+    world, clients
+):
+    police = clients["police_officer"]
+    own = police.get(reverse("referrals:answer", kwargs={"pk": world.own["request"].pk}))
+    assert own.status_code == 200
+    assert world.own["information-gathering"].child_name.encode() in own.content
+
+    health = police.get(reverse("referrals:answer", kwargs={"pk": world.own["health-request"].pk}))
+    assert health.status_code in (403, 404)
+    case = police.get(
+        reverse("referrals:detail", kwargs={"pk": world.own["information-gathering"].pk})
+    )
+    assert case.status_code in (403, 404)
+    for response in (health, case):
+        assert world.own["information-gathering"].child_name.encode() not in response.content
+
+
+def test_the_other_boards_manager_gets_404_for_every_object_of_the_first_board(world, clients):
+    outsider = clients["outsider"]
+    leaks = []
+    for name in policy.URLS:
+        key = policy.URLS[name].get("object")
+        if not key or key == "reset-link":
+            continue
+        url = url_for(world, name, "own")
+        for method in policy.URLS[name]["methods"]:
+            response = outsider.generic(method, url)
+            content = body(response)
+            if response.status_code != 404 or any(
+                s in content for s in secrets_of(world, name, "own")
+            ):
+                leaks.append(f"{method} {name}: {response.status_code}")
+    assert not leaks
+
+
+@pytest.mark.parametrize("role", [r for r in policy.ROLES if r != "anonymous"])
+def test_a_dashboard_shows_no_case_outside_the_persons_scope(role, world, clients):
+    from casereview.referrals.models import Referral
+
+    person = world.people[role]
+    visible = set(Referral.objects.visible_to(person).values_list("pk", flat=True))
+    response = clients[role].get(reverse("core:dashboard"))
+    assert response.status_code == 200
+    hidden = Referral.objects.exclude(pk__in=visible)
+    shown = [r.reference for r in hidden if r.reference.encode() in response.content]
+    shown += [c for c in world.canaries if c.encode() in response.content]
+    assert not shown
