@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from casereview.anonymisation.detectors import TOKENS, find_redactions
+from casereview.anonymisation.detectors import TOKENS, find_redactions, parse_date
 from casereview.anonymisation.docx_parts import DocxError, treat_docx
 from casereview.anonymisation.edits import NAME, REDACTION, Edit, apply_edits, without_overlaps
 from casereview.anonymisation.flags import Flag, NameFlagger
@@ -107,11 +107,15 @@ class Anonymiser:
         self.key = key
         self.author = author
         self._matcher = NameMatcher(key, chosen)
+        # Dates of birth are identifiers whoever they belong to, whatever the categories chosen.
+        self._birth_dates = frozenset(
+            date for entry in key if entry.dob and (date := parse_date(entry.dob)) is not None
+        )
         self._flagger = NameFlagger(key, allow, known_words=_TOKEN_WORDS | glossary_words())
 
     def plan(self, text: str) -> list[Edit]:
         """The edits that anonymise a text: redactions first, then names outside them."""
-        redactions = find_redactions(text)
+        redactions = find_redactions(text, self._birth_dates)
         return without_overlaps(redactions, self._matcher.find(text))
 
     def flags(self, text: str) -> list[Flag]:

@@ -6,8 +6,9 @@ yields the span to replace by its token; ``find_redactions`` resolves overlaps, 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 
 from casereview.anonymisation.edits import REDACTION, Edit, without_overlaps
 
@@ -141,8 +142,12 @@ DETECTORS: tuple[tuple[str, Callable[[str], Iterator[tuple[int, int]]]], ...] = 
 )
 
 
-def find_redactions(text: str) -> list[Edit]:
-    """Every identifier found by shape in the text, as non-overlapping edits in text order."""
+def find_redactions(text: str, birth_dates: Collection[dt.date] = ()) -> list[Edit]:
+    """Every identifier found by shape in the text, as non-overlapping edits in text order.
+
+    ``birth_dates`` (from the key) are redacted wherever they appear, in any usual format, not
+    only after "born" or "DOB".
+    """
     # Every identifier but an email holds a digit; most paragraphs hold neither.
     if not _DIGIT.search(text) and "@" not in text:
         return []
@@ -151,4 +156,39 @@ def find_redactions(text: str) -> list[Edit]:
         token = TOKENS[kind]
         edits = [Edit(s, e, token, REDACTION, kind, token) for s, e in detect(text)]
         found = without_overlaps(found, edits)
+    if birth_dates:
+        token = TOKENS["date-of-birth"]
+        known = [
+            Edit(m.start(), m.end(), token, REDACTION, "date-of-birth", token)
+            for m in _ANY_DATE.finditer(text)
+            if parse_date(m.group()) in birth_dates
+        ]
+        found = without_overlaps(found, known)
     return found
+
+
+_ANY_DATE = re.compile(rf"(?<![\w/.-]){_DATE}(?![\w/-])", re.IGNORECASE)
+_TEXT_DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%d %B %y", "%d %b %y")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A full date written in any of the usual UK forms (day first), or None."""
+    text = " ".join(text.replace(",", " ").split())
+    numeric = re.fullmatch(r"(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})", text)
+    try:
+        if numeric:
+            first, month, last = (int(part) for part in numeric.groups())
+            year, day = (first, last) if len(numeric.group(1)) == 4 else (last, first)
+            if year < 100:
+                year += 2000 if year < 50 else 1900
+            return dt.date(year, month, day)
+        cleaned = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b|\bof\b|\.", "", text, flags=re.IGNORECASE)
+        cleaned = " ".join(cleaned.split())
+        for pattern in _TEXT_DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(cleaned, pattern).date()  # noqa: DTZ007 -- a date
+            except ValueError:
+                continue
+    except ValueError:
+        return None
+    return None

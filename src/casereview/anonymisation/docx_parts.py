@@ -182,7 +182,9 @@ def treat_docx(
             ):
                 out[name] = _accept_design_revisions(name, content, result)
                 continue
-            out[name] = _treat_xml_part(name, content, dropped, hidden_styles, plan, author, result)
+            out[name] = _treat_xml_part(
+                name, content, dropped, hidden_styles, (plan, mentions), author, result
+            )
         elif name.lower().endswith((".jpg", ".jpeg", ".png")):
             out[name] = _strip_image_metadata(name, content, result)
         elif name.lower().endswith(".docx") and _depth < MAX_NESTING:
@@ -269,11 +271,12 @@ def _treat_xml_part(
     content: bytes,
     dropped: set[str],
     hidden_styles: frozenset[str],
-    plan: Planner,
+    planners: tuple[Planner, Mentions | None],
     author: str,
     result: DocxResult,
 ) -> bytes:
     """Treat one XML part; the original bytes are kept when nothing in it changes."""
+    plan, mentions = planners
     root = _parse(name, content)
     before = len(result.edits), sum(result.removed.values())
     removed = result.removed
@@ -293,7 +296,7 @@ def _treat_xml_part(
         removed[name] += _remove_comment_marks(root)
         removed[name] += _accept_revisions(root)
         removed[name] += _remove_hidden_runs(root, hidden_styles)
-        _rewrite_paragraphs(root, plan, result)
+        _rewrite_paragraphs(root, plan, result, mentions)
         _rewrite_other_text(root, plan, result)
         _rewrite_attributes(root, plan, result, name)
     if removed[name] == 0:
@@ -547,7 +550,9 @@ def _owning_paragraph(element: etree._Element) -> etree._Element | None:
     return next(element.iterancestors(*_PARAGRAPHS), None)
 
 
-def _rewrite_paragraphs(root: etree._Element, plan: Planner, result: DocxResult) -> None:
+def _rewrite_paragraphs(
+    root: etree._Element, plan: Planner, result: DocxResult, mentions: Mentions | None = None
+) -> None:
     """Match each paragraph's whole text; write each replacement into the run where it starts."""
     for paragraph in root.iter(*_PARAGRAPHS):
         text_tag, run_tag = _PARAGRAPHS[paragraph.tag]
@@ -559,11 +564,31 @@ def _rewrite_paragraphs(root: etree._Element, plan: Planner, result: DocxResult)
         if edits:
             _apply_to_segments(segments, edits)
             result.edits.extend(edits)
+        if mentions is not None and len(segments) > 1:
+            _rewrite_runs_alone(segments, plan, mentions, result)
+        if edits or len(segments) > 1:
             text = "".join(
                 (element.text or "") if element is not None else piece
                 for element, piece in segments
             )
         result.texts.append(text)
+
+
+def _rewrite_runs_alone(
+    segments: list[tuple[etree._Element | None, str]],
+    plan: Planner,
+    mentions: Mentions,
+    result: DocxResult,
+) -> None:
+    """Search each run's text alone too: a name glued to the next run ("StoneRUTH") still goes."""
+    for element, _ in segments:
+        if element is None or not element.text or not mentions(element.text):
+            continue
+        new = _rewrite_value(element.text, plan, result)
+        if new is not None:
+            element.text = new
+            if element.tag == w("t"):
+                element.set(XML_SPACE, "preserve")
 
 
 def _apply_to_segments(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from casereview.anonymisation.detectors import find_redactions, nhs_checksum_valid
+from casereview.anonymisation.detectors import find_redactions, nhs_checksum_valid, parse_date
 from casereview.anonymisation.edits import apply_edits
 
 
@@ -62,3 +64,27 @@ def test_nhs_checksum():
 def test_redactions_report_their_kind():
     edits = find_redactions("born 01/02/2015, SV3 2AB, 07700 900017, a@b.org")
     assert [e.source for e in edits] == ["date-of-birth", "postcode", "phone", "email"]
+
+
+def test_a_date_of_birth_from_the_key_is_redacted_in_any_format():
+    text = "Seen (02/04/2016), again on 2nd April 2016, and on 12/03/2023."
+    edits = find_redactions(text, {dt.date(2016, 4, 2)})
+    assert apply_edits(text, edits) == (
+        "Seen ([date of birth]), again on [date of birth], and on 12/03/2023."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("02/04/2016", (2016, 4, 2)),
+        ("2016-04-02", (2016, 4, 2)),
+        ("2nd of April 2016", (2016, 4, 2)),
+        ("April 2, 2016", (2016, 4, 2)),
+        ("2.4.16", (2016, 4, 2)),
+        ("31/02/2016", None),
+        ("May 2017", None),
+    ],
+)
+def test_dates_are_read_day_first(text, expected):
+    assert parse_date(text) == (dt.date(*expected) if expected else None)

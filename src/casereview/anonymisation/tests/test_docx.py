@@ -259,3 +259,31 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated():
         archive.writestr("word/document.xml", b" " * (64 * 1024 * 1024))
     with pytest.raises(AnonymiseError, match="too large"):
         Anonymiser(KEY).anonymise_docx(bomb.getvalue())
+
+
+def test_a_name_glued_to_the_next_run_is_still_replaced():
+    document = docx.Document()
+    paragraph = document.add_paragraph()
+    paragraph.add_run("Seen by Priya Halloway")
+    paragraph.add_run("RUTH STONE today")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    out, _ = Anonymiser(KEY).anonymise_docx(buffer.getvalue())
+    text = docx.Document(io.BytesIO(out)).paragraphs[0].text
+    for word in ("Priya", "Halloway", "RUTH", "STONE"):
+        assert word not in text
+
+
+def test_the_key_dates_of_birth_are_redacted(leaky):
+    out, _ = Anonymiser(KEY).anonymise_docx(leaky)
+    parts = all_parts(out)
+    assert "02/04/2016" not in parts["word/document.xml"].decode()
+
+
+def test_an_embedded_word_document_is_anonymised_too(leaky):
+    parts = all_parts(leaky)
+    parts["word/embeddings/Microsoft_Word_Document1.docx"] = leaky
+    out, report = Anonymiser(KEY).anonymise_docx(_zip(parts))
+    inner = all_parts(out)["word/embeddings/Microsoft_Word_Document1.docx"]
+    assert leaks(inner) == []
+    assert any(item["part"].startswith("word/embeddings/") for item in report.as_json()["removed"])
