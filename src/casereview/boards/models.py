@@ -140,7 +140,11 @@ class ProcedureProfile(models.Model):
     )
     nation = models.CharField(
         max_length=20,
-        choices=[(n.value, n.value.replace("-", " ").capitalize()) for n in Nation],
+        choices=[
+            (Nation.ENGLAND_AND_WALES.value, "England and Wales"),
+            (Nation.SCOTLAND.value, "Scotland"),
+            (Nation.NORTHERN_IRELAND.value, "Northern Ireland"),
+        ],
         default=Nation.ENGLAND_AND_WALES.value,
     )
     referral_received_by = models.CharField(max_length=100)

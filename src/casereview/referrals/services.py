@@ -222,7 +222,7 @@ def referral_ask_agencies(
 def _answer_span(board: Board) -> str:
     profile = board.profile
     if profile.agency_answer_rule == AgencyAnswerRule.NEXT_MEETING:
-        return "before the next sub group meeting"
+        return "in time for the next sub group meeting"
     return profile.agency_answer_within
 
 

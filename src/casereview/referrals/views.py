@@ -98,6 +98,7 @@ def referral_detail(request: HttpRequest, obj: Referral) -> HttpResponse:
     deadlines = list(referral.deadlines.all())
     for d in deadlines:
         d.state_now = d.state(now, profile.due_soon_working_days)
+        d.elapsed_percent = _elapsed_percent(d.starts_at, d.effective_due_at, d.met_at or now)
     requests = list(referral.agency_requests.select_related("agency", "answered_by"))
     for r in requests:
         from .models import deadline_state
@@ -136,6 +137,14 @@ def referral_detail(request: HttpRequest, obj: Referral) -> HttpResponse:
         else None,
     }
     return render(request, "referrals/detail.html", context)
+
+
+def _elapsed_percent(start, due, moment) -> int:
+    """How much of a deadline's time has gone, for its bar (0 to 100)."""
+    total = (due - start).total_seconds()
+    if total <= 0:
+        return 100
+    return max(0, min(100, round((moment - start).total_seconds() * 100 / total)))
 
 
 def _transitions_for(user, referral: Referral) -> list[lifecycle.Transition]:

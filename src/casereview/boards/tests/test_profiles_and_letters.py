@@ -29,11 +29,11 @@ def test_each_seed_has_its_preset(name, expected):
         seed,
         test,
         term,
-    )  # noqa: E501
+    )
     assert (preset["imr_author_on_panel"], preset["notify_chief_officers_within"]) == (
         imr_on_panel,
         notify,
-    )  # noqa: E501
+    )
 
 
 def test_presets_hold_exactly_the_profiles_settings():
@@ -92,7 +92,7 @@ def test_a_bad_template_is_refused_with_a_clear_message_and_nothing_stored(
 def test_a_doctype_in_any_part_is_refused(cast, as_person):
     content = _docx_with(
         {"word/evil.xml": b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x/>'}
-    )  # noqa: E501
+    )
     client = as_person(cast.admin)
     response = client.post(
         reverse("boards:letter-templates", args=[cast.board.slug]),

@@ -87,7 +87,8 @@ def test_the_quorum_message_appears_on_the_recommendation_page(cast, as_person, 
         },
     )
     body = response.content.decode()
-    assert "quorum" in body and 'value="Systems"' not in body or "Systems" in body
+    assert "quorum" in body
+    assert "Systems" in body  # nothing typed is lost
     referral.refresh_from_db()
     assert referral.stage == Stage.SCREENING
 
@@ -130,7 +131,7 @@ def test_an_administrator_adjusts_the_profile(cast, as_person):
         if name == "first_meeting_on":
             data.update(
                 {"first_meeting_on_0": "6", "first_meeting_on_1": "1", "first_meeting_on_2": "2026"}
-            )  # noqa: E501
+            )
         elif isinstance(value, list):
             data[name] = value
         elif isinstance(value, bool):

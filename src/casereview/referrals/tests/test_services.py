@@ -70,7 +70,7 @@ def test_manchester_answers_are_due_before_the_next_fortnightly_meeting(cast, ma
     assert due == {
         "Northbrook Police": dt.date(2026, 3, 16),
         "Northbrook Health": dt.date(2026, 3, 16),
-    }  # noqa: E501
+    }
 
 
 def test_asking_agencies_emails_named_officers_without_case_details(
@@ -90,7 +90,7 @@ def test_asking_agencies_emails_named_officers_without_case_details(
     assert (
         "Zebedee Canaryson" in text
         and referral.reference in doc.sections[0].header.paragraphs[0].text
-    )  # noqa: E501
+    )
     assert doc.core_properties.author == cast.board.name
 
 
@@ -219,7 +219,7 @@ def test_chief_officers_are_due_next_working_day_under_manchester(cast, make_ref
     due = {
         n.due_at.astimezone(LONDON).date()
         for n in referral.notifications.filter(kind="chief-officers")
-    }  # noqa: E501
+    }
     assert due == {dt.date(2026, 3, 9)}
     assert referral.deadlines.get(kind=DeadlineKind.COMPLETE_REVIEW).due == dt.date(2026, 9, 6)
 
