@@ -444,12 +444,19 @@ def _draw_children(parent: ET.Element, relations: Sequence[Relation], placed: La
     families: dict[frozenset[str], list[str]] = defaultdict(list)
     for child, its_parents in by_child.items():
         families[frozenset(its_parents)].append(child)
+    drawn: list[tuple[float, float, list[Placement]]] = []
     for its_parents, children in families.items():
         spots = [placed.placements[p] for p in sorted(its_parents)]
         origin_x = sum(p.x for p in spots) / len(spots)
-        origin_y = spots[0].y if len(spots) > 1 else spots[0].y + SYMBOL / 2
-        kids = [placed.placements[c] for c in children]
-        bar_y = min(k.y for k in kids) - SYMBOL / 2 - 22
+        # From the middle of a couple's line; from below the label of a parent alone.
+        origin_y = spots[0].y if len(spots) > 1 else spots[0].y + SYMBOL / 2 + 28
+        drawn.append((origin_x, origin_y, [placed.placements[c] for c in children]))
+    level: dict[float, int] = defaultdict(int)
+    for origin_x, origin_y, kids in sorted(drawn, key=lambda family: family[0]):
+        top = min(k.y for k in kids)
+        # Families side by side hang at different heights, so their lines never merge.
+        bar_y = top - SYMBOL / 2 - 22 - 10 * (level[top] % 4)
+        level[top] += 1
         _line(parent, origin_x, origin_y, origin_x, bar_y, "descent")
         xs = [k.x for k in kids] + [origin_x]
         _line(parent, min(xs), bar_y, max(xs), bar_y, "sibship")
