@@ -187,6 +187,8 @@ def treat_docx(
             )
         elif name.lower().endswith((".jpg", ".jpeg", ".png")):
             out[name] = _strip_image_metadata(name, content, result)
+        elif name.lower().endswith(_TEXT_CHUNKS):
+            out[name] = _treat_text_chunk(content, plan, result)
         elif name.lower().endswith(".docx") and _depth < MAX_NESTING:
             inner = treat_docx(content, plan, author, mentions, _depth=_depth + 1)
             out[name] = inner.data
@@ -198,6 +200,28 @@ def treat_docx(
             out[name] = content
     result.data = _write_package(out)
     return result
+
+
+# Parts imported whole into a document (w:altChunk): HTML, MHT, RTF or plain text.
+_TEXT_CHUNKS = (".htm", ".html", ".mht", ".mhtml", ".rtf", ".txt", ".csv")
+
+
+def _treat_text_chunk(content: bytes, plan: Planner, result: DocxResult) -> bytes:
+    """An imported chunk's text, line by line, keeping its encoding where it is UTF-8 or Latin-1."""
+    try:
+        text, encoding = content.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        text, encoding = content.decode("latin-1"), "latin-1"
+    lines = []
+    changed = False
+    for line in text.splitlines(keepends=True):
+        new = _rewrite_value(line, plan, result)
+        changed = changed or new is not None
+        lines.append(line if new is None else new)
+        result.texts.append(lines[-1])
+    if not changed:
+        return content
+    return "".join(lines).encode(encoding, errors="replace")
 
 
 def _read_package(data: bytes) -> dict[str, bytes]:
@@ -667,6 +691,8 @@ def _rewrite_attributes(
         if new is not None:
             if local == "Target":
                 new = new.replace(" ", "%20")
+            elif element.tag == w("bookmarkStart"):
+                new = new.replace(" ", "_")  # bookmark names hold no spaces
             element.set(attribute, new)
         if local in _ALT_TEXT:
             result.texts.append(new if new is not None else str(value))

@@ -287,3 +287,12 @@ def test_an_embedded_word_document_is_anonymised_too(leaky):
     inner = all_parts(out)["word/embeddings/Microsoft_Word_Document1.docx"]
     assert leaks(inner) == []
     assert any(item["part"].startswith("word/embeddings/") for item in report.as_json()["removed"])
+
+
+def test_an_imported_html_chunk_is_anonymised(leaky):
+    parts = all_parts(leaky)
+    parts["word/afchunk.htm"] = b"<html><body><p>Tobias Quenby, LK4 7QP</p></body></html>"
+    out, _ = Anonymiser(KEY).anonymise_docx(_zip(parts))
+    assert all_parts(out)["word/afchunk.htm"] == (
+        b"<html><body><p>Child A, [postcode]</p></body></html>"
+    )
