@@ -79,13 +79,17 @@ def check_row(row: Row, today: date, period: tuple[date, date] | None = None) ->
     date_problem = _date_problem(row, today, period)
     if date_problem:
         problems.append(date_problem)
+    cells = row.cells
+    dittos: set[str] = set()
     for key in COLUMNS[1:]:
-        text = row.cells.get(key, "")
+        text = cells.get(key, "")
         if text and is_ditto(text):
+            dittos.add(key)
             problems.append(_problem(row, key, dates.DITTO, _ditto_message(text)))
-        elif key in row.merged:
+        elif row.merged and key in row.merged:
             problems.append(_problem(row, key, "merged-cell", _merged_message(row.merged[key])))
-    words = _narrative_words(row)
+    narrative = " ".join(cells.get(key, "") for key in TEXT_COLUMNS if key not in dittos)
+    words = _WORD.findall(narrative)
     if len(words) < MIN_WORDS:
         problems.append(_problem(row, None, "too-brief", _brief_message(words)))
     if row.date.estimated or _says_estimated(row):
@@ -223,26 +227,23 @@ _ESTIMATED_MESSAGE = (
 )
 
 
-def _narrative_words(row: Row) -> list[str]:
-    """The words of the narrative cells, leaving out ditto marks."""
-    words: list[str] = []
-    for key in TEXT_COLUMNS:
-        text = row.cells.get(key, "")
-        if text and not is_ditto(text):
-            words.extend(_WORD.findall(text))
-    return words
+_ESTIMATE_HINTS = ("approx", "not known", "unknown", "estimat")
 
 
 def _says_estimated(row: Row) -> bool:
     """Whether any cell of the row says the date is approximate."""
-    return any(_ESTIMATED.search(text) for text in row.cells.values() if text) or any(
-        _ESTIMATED.search(text) for text in row.extra.values()
-    )
+    text = "\n".join([*row.cells.values(), *row.extra.values()])
+    lowered = text.lower()
+    # A substring test first: the regex is only worth running on the few rows that might match.
+    if not any(hint in lowered for hint in _ESTIMATE_HINTS):
+        return False
+    return _ESTIMATED.search(text) is not None
 
 
 def _duplicate_key(row: Row) -> tuple[object, ...]:
     """Same date and same text: the date read (or as written), and every other cell."""
-    when: object = row.date.value or " ".join(row.date_text.split()).casefold()
-    texts = tuple(" ".join(row.cells.get(key, "").split()).casefold() for key in COLUMNS[1:])
-    extras = tuple(sorted((k, " ".join(v.split()).casefold()) for k, v in row.extra.items()))
-    return (when, texts, extras)
+    when: object = row.date.value or row.date_text.casefold()
+    texts = "\x00".join([text for key, text in row.cells.items() if key != "date"]).casefold()
+    if row.extra:
+        return (when, texts, tuple(sorted(row.extra.items())))
+    return (when, texts)

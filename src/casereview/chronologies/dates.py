@@ -117,10 +117,15 @@ def straighten(text: str) -> str:
     return text.translate(_QUOTE_TABLE)
 
 
+_DITTO_FIRST = frozenset(
+    "\"'\u201c\u201d\u201e\u201f\u2033\u3003\u2018\u2019\u201a\u201b\u2032-dDaAsS"
+)
+
+
 def is_ditto(text: str) -> bool:
     """True when a cell holds only a ditto mark or phrase ("as above", 〃, "do", ...)."""
     stripped = text.strip()
-    if not stripped or len(stripped) > 16:
+    if not stripped or len(stripped) > 16 or stripped[0] not in _DITTO_FIRST:
         return False
     return straighten(stripped).lower().rstrip(". ").strip() in _DITTO_FORMS
 
@@ -183,7 +188,10 @@ def parse_date_text(text: str) -> ParsedDate:
     """Decide what a written date cell says (see the module docstring)."""
     fast = _FAST_DATE.fullmatch(text)
     if fast:
-        return _full_date(int(fast[1]), int(fast[2]), int(fast[3]))
+        try:  # the common case, 12/03/2024, without the general parser
+            return ParsedDate(date(int(fast[3]), int(fast[2]), int(fast[1])))
+        except ValueError:
+            return _full_date(int(fast[1]), int(fast[2]), int(fast[3]))
     stripped = text.strip()
     if not stripped:
         return ParsedDate(None, MISSING)

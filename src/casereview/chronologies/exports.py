@@ -166,11 +166,17 @@ def write_csv(
             writer.writerow(_csv_cells(record))
 
 
+_RISKY_FIRST = frozenset([*_FORMULA_STARTS, "'"])
+
+
 def _csv_cells(record: Sequence[object]) -> list[str]:
     out: list[str] = []
     for value in record:
         text = value if isinstance(value, str) else str(value)
-        out.append("'" + text if needs_quote(text) else text)
+        # Only a cell whose first character could start a formula needs the full test.
+        if text and text[0] in _RISKY_FIRST and needs_quote(text):
+            text = "'" + text
+        out.append(text)
     return out
 
 

@@ -29,48 +29,64 @@ DEFAULT_WINDOW_DAYS = 14
 SIMILARITY_THRESHOLD = 0.25
 MIN_SHARED_WORDS = 3
 
-# The usual words for each agency type (CONTRACTS lists the first ones; "likewise" the rest).
-# A police "officer" is not a probation, housing or education welfare officer.
+# The usual words for each agency type (CONTRACTS lists the first ones; "likewise" the rest),
+# as lower-case phrases with apostrophes dropped (children's -> childrens).
 AGENCY_WORDS: dict[str, tuple[str, ...]] = {
-    "police": (
-        r"police",
-        r"(?<!probation )(?<!housing )(?<!welfare )(?<!attendance )(?<!support )officers?",
-        r"ppns?",
-        r"constabulary",
-    ),
+    "police": ("police", "officer", "officers", "ppn", "ppns", "constabulary"),
     "social care": (
-        r"social\s+care",
-        r"mash",
-        r"front\s+door",
-        r"edt",
-        r"social\s+workers?",
-        r"children'?s\s+services",
-        r"social\s+services",
-        r"csc",
+        "social care",
+        "mash",
+        "front door",
+        "edt",
+        "social worker",
+        "social workers",
+        "childrens services",
+        "social services",
+        "csc",
     ),
     "health": (
-        r"health\s+visit(?:or|ors|ing)",
-        r"gps?",
-        r"hospitals?",
-        r"paediatric\w*",
-        r"nurses?",
-        r"nhs",
-        r"midwi(?:fe|ves|fery)",
-        r"a\s*&\s*e",
-        r"doctors?",
+        "health visitor",
+        "health visitors",
+        "health visiting",
+        "gp",
+        "gps",
+        "hospital",
+        "hospitals",
+        "paediatric",
+        "paediatrics",
+        "paediatrician",
+        "paediatricians",
+        "nurse",
+        "nurses",
+        "nhs",
+        "midwife",
+        "midwives",
+        "midwifery",
+        "a & e",
+        "doctor",
+        "doctors",
     ),
     "education": (
-        r"schools?",
-        r"nurser(?:y|ies)",
-        r"(?:head\s*)?teachers?",
-        r"dsl",
-        r"designated\s+safeguarding\s+lead",
-        r"college",
+        "school",
+        "schools",
+        "nursery",
+        "nurseries",
+        "teacher",
+        "teachers",
+        "head teacher",
+        "headteacher",
+        "dsl",
+        "designated safeguarding lead",
+        "college",
     ),
-    "probation": (r"probation", r"offender\s+manager"),
-    "housing": (r"housing", r"landlord", r"tenancy"),
-    "CAMHS": (r"camhs", r"child\s+and\s+adolescent\s+mental\s+health"),
+    "probation": ("probation", "offender manager", "probation officer"),
+    "housing": ("housing", "landlord", "tenancy", "housing officer"),
+    "CAMHS": ("camhs", "child and adolescent mental health"),
 }
+# A police "officer" is not one of these officers.
+_NOT_POLICE_OFFICER = frozenset(
+    {"probation", "housing", "welfare", "attendance", "support", "family", "liaison", "youth"}
+)
 
 # An agency's type from its name: the first pattern that matches, most specific first.
 _TYPE_FROM_NAME: tuple[tuple[str, str], ...] = (
@@ -236,7 +252,7 @@ _SYNONYMS = {
     "telephone": "phone",
     "phoned": "phone",
 }
-_TOKEN = re.compile(r"[a-z]+")
+_TOKEN = re.compile(r"[a-z0-9]+|&")
 _SUFFIXES = ("ings", "ing", "edly", "ed", "es", "s", "ly", "e")
 
 
@@ -376,48 +392,95 @@ class _Mentions:
 
 
 class _AgencyIndex:
-    """Recognises mentions of the merged agencies in a row's text, with one regex pass."""
+    """Recognises mentions of the merged agencies in a row's words by phrase lookup.
+
+    A phrase is an agency's name (it mentions that agency) or a type word (it mentions every
+    agency of that type); at each word the longest phrase wins, so "Northshire Police" names
+    one force rather than all police.
+    """
 
     def __init__(self, chronologies: Sequence[Chronology]) -> None:
         names = list(dict.fromkeys(chron.agency for chron in chronologies))
         self.names = names
         self.agency_of_file = [names.index(chron.agency) for chron in chronologies]
         self.types = [agency_type(name) for name in names]
-        alternatives: list[str] = []
-        self._targets: list[frozenset[int]] = []
-        for name_index, name in enumerate(names):
-            pattern = r"\s+".join(re.escape(part) for part in straighten(name).casefold().split())
-            if pattern:
-                alternatives.append(pattern)
-                self._targets.append(frozenset({name_index}))
-        for kind, words in AGENCY_WORDS.items():
+        self._phrases: dict[tuple[str, ...], frozenset[int]] = {}
+        for kind, phrases in AGENCY_WORDS.items():
             of_kind = frozenset(i for i, t in enumerate(self.types) if t == kind)
-            for word in words:
-                alternatives.append(word)
-                self._targets.append(of_kind)
-        groups = "|".join(f"(?P<g{i}>{alt})" for i, alt in enumerate(alternatives))
-        self._pattern = re.compile(rf"(?<![\w&])(?:{groups})(?![\w&])")
-        self._stripper = self._pattern
+            for phrase in phrases:
+                self._phrases[tuple(_words(phrase))] = of_kind
+        for name_index, name in enumerate(names):
+            words = tuple(_words(name))
+            if words:
+                self._phrases[words] = frozenset({name_index})
+        self._longest: dict[str, int] = {}
+        for words in self._phrases:
+            self._longest[words[0]] = max(self._longest.get(words[0], 0), len(words))
 
-    def mentions(self, text: str, own: int) -> _Mentions | None:
-        """The other agencies a row's text mentions (by name or type words), or None."""
+    def find(self, words: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
+        """The agency phrases in a list of words: (start, end, phrase), left to right."""
+        found: list[tuple[int, int, tuple[str, ...]]] = []
+        longest = self._longest
+        if longest.keys().isdisjoint(words):
+            return found  # most rows name no agency: one set operation instead of a loop
+        phrases = self._phrases
+        position, size = 0, len(words)
+        while position < size:
+            most = longest.get(words[position])
+            if most:
+                for length in range(min(most, size - position), 0, -1):
+                    phrase = tuple(words[position : position + length])
+                    if phrase in phrases:
+                        if not _is_other_officer(words, position, phrase):
+                            found.append((position, position + length, phrase))
+                        position += length - 1
+                        break
+            position += 1
+        return found
+
+    def mentions(
+        self, spans: Iterable[tuple[int, int, tuple[str, ...]]], own: int
+    ) -> _Mentions | None:
+        """The other agencies named by a row's agency phrases (from find), or None."""
         found: set[int] = set()
-        words: dict[int, list[str]] = {}
-        for match in self._pattern.finditer(text):
-            targets = self._targets[int(match.lastgroup[1:])]  # type: ignore[index]
-            for target in targets:
+        said: dict[int, list[str]] = {}
+        for _, _, phrase in spans:
+            for target in self._phrases[phrase]:
                 if target != own:
                     found.add(target)
-                    said = words.setdefault(target, [])
-                    if match.group(0) not in said:
-                        said.append(match.group(0))
+                    shown = said.setdefault(target, [])
+                    if (joined := " ".join(phrase)) not in shown:
+                        shown.append(joined)
         if not found:
             return None
-        return _Mentions(frozenset(found), words)
+        return _Mentions(frozenset(found), said)
 
-    def strip(self, text: str) -> str:
-        """The text without its agency names and type words (they decided the pairing)."""
-        return self._stripper.sub(" ", text)
+    @staticmethod
+    def content_words(words: list[str], spans: list[tuple[int, int, tuple[str, ...]]]) -> list[str]:
+        """The words without the agency phrases found in them (they decided the pairing)."""
+        if not spans:
+            return words
+        kept: list[str] = []
+        start = 0
+        for first, last, _ in spans:
+            kept.extend(words[start:first])
+            start = last
+        kept.extend(words[start:])
+        return kept
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words (and "&"), apostrophes dropped so "children's" is "childrens"."""
+    return _TOKEN.findall(straighten(text).casefold().replace("'", ""))
+
+
+def _is_other_officer(words: list[str], position: int, phrase: tuple[str, ...]) -> bool:
+    """A probation, housing or welfare officer, not a police officer."""
+    return (
+        phrase[0] in ("officer", "officers")
+        and position > 0
+        and (words[position - 1] in _NOT_POLICE_OFFICER)
+    )
 
 
 def agency_type(name: str) -> str | None:
@@ -436,47 +499,36 @@ def find_discrepancies(
     contact in similar words, 1 to ``window_days`` days apart; each row in at most one pair, the
     closest."""
     index = _AgencyIndex(chronologies)
-    mentioning: list[tuple[MergedRow, int, _Mentions, str]] = []
+    mentioning: list[tuple[MergedRow, int, _Mentions]] = []
+    narratives: list[list[str]] = []
     for row in dated:
         own = index.agency_of_file[row.file_index]
-        text = _lower_text(row.row, COLUMNS[1:])
-        found = index.mentions(text, own)
+        # The narrative's words serve twice: for mentions, and (less the agency words) to compare.
+        words = _words(_narrative(row.row))
+        spans = index.find(words)
+        rest = _row_text(row.row, _OTHER_KEYS)
+        others = index.find(_words(rest)) if rest else []
+        found = index.mentions(spans + others, own) if spans or others else None
         if found is not None:
-            mentioning.append((row, own, found, text))
+            mentioning.append((row, own, found))
+            narratives.append(index.content_words(words, spans))
     # Bucket by (agency, agency it mentions): a row only meets rows that mention it back.
     buckets: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for position, (row, own, found, _) in enumerate(mentioning):
+    for position, (row, own, found) in enumerate(mentioning):
         for other in found.agencies:
             buckets.setdefault((own, other), []).append((row.date.toordinal(), position))  # type: ignore[union-attr]
-    for bucket in buckets.values():
-        bucket.sort()
-    stems: dict[int, frozenset[str]] = {}
-    candidates: list[tuple[int, float, int, int, frozenset[str]]] = []
-    for position, (row, own, found, _) in enumerate(mentioning):
+    sorted_buckets = {key: _split(sorted(bucket)) for key, bucket in buckets.items()}
+    masks = _WordMasks(narratives)
+    candidates: list[tuple[int, float, int, int]] = []
+    for position, (row, own, found) in enumerate(mentioning):
+        day = row.date.toordinal()  # type: ignore[union-attr]
         for other in found.agencies:
             if other < own:
                 continue  # each pair of agencies is looked at once, from the lower index
-            partners = buckets.get((other, own))
-            if not partners:
-                continue
-            mine = stems.get(position)
-            if mine is None:
-                mine = stems[position] = _stems(index, row.row)
-            kept = 0
-            for days, partner in _nearest(partners, row.date.toordinal(), window_days):  # type: ignore[union-attr]
-                theirs = stems.get(partner)
-                if theirs is None:
-                    theirs = stems[partner] = _stems(index, mentioning[partner][0].row)
-                shared = mine & theirs
-                if len(shared) < MIN_SHARED_WORDS:
-                    continue
-                score = len(shared) / len(mine | theirs)
-                if score >= SIMILARITY_THRESHOLD:
-                    candidates.append((days, -score, position, partner, shared))
-                    kept += 1
-                    if kept >= _NEAREST_KEPT:
-                        break
-    return _closest_pairs(candidates, mentioning, index)
+            bucket = sorted_buckets.get((other, own))
+            if bucket is not None:
+                candidates.extend(_similar_nearby(position, day, bucket, masks, window_days))
+    return _closest_pairs(candidates, mentioning, masks, index)
 
 
 # Each row keeps its nearest few similar partners: the closest pair is among them unless every
@@ -484,42 +536,91 @@ def find_discrepancies(
 _NEAREST_KEPT = 16
 
 
-def _nearest(
-    partners: list[tuple[int, int]], day: int, window_days: int
-) -> Iterable[tuple[int, int]]:
-    """Bucket entries 1 to ``window_days`` days from ``day``, nearest first (same day skipped:
-    agreement, not discrepancy)."""
-    right = bisect.bisect_right(partners, (day, 1 << 62))
-    left = bisect.bisect_left(partners, (day, -1)) - 1
-    size = len(partners)
-    while True:
-        right_days = partners[right][0] - day if right < size else window_days + 1
-        left_days = day - partners[left][0] if left >= 0 else window_days + 1
-        if right_days <= left_days:
-            if right_days > window_days:
-                return
-            yield right_days, partners[right][1]
-            right += 1
-        else:
-            if left_days > window_days:
-                return
-            yield left_days, partners[left][1]
-            left -= 1
+def _split(bucket: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """A sorted bucket as its days and its positions (bisect works on the plain days)."""
+    return [day for day, _ in bucket], [position for _, position in bucket]
+
+
+class _WordMasks:
+    """Each row's content-word stems, and the same as bits of an int: shared words are
+    ``a & b`` counted with int.bit_count, far cheaper than building set intersections."""
+
+    def __init__(self, narratives: list[list[str]]) -> None:
+        self._narratives = narratives
+        self._masks: list[int | None] = [None] * len(narratives)
+        self._stems: list[frozenset[str] | None] = [None] * len(narratives)
+        self._bits: dict[str, int] = {}
+
+    def stems(self, position: int) -> frozenset[str]:
+        """The row's content-word stems, without stop words."""
+        found = self._stems[position]
+        if found is None:
+            found = self._stems[position] = _content_stems(self._narratives[position])
+        return found
+
+    def __getitem__(self, position: int) -> int:
+        mask = self._masks[position]
+        if mask is None:
+            mask = 0
+            bits = self._bits
+            for word in self.stems(position):
+                bit = bits.get(word)
+                if bit is None:
+                    bit = bits[word] = 1 << len(bits)
+                mask |= bit
+            self._masks[position] = mask
+        return mask
+
+
+def _similar_nearby(
+    position: int,
+    day: int,
+    bucket: tuple[list[int], list[int]],
+    masks: _WordMasks,
+    window_days: int,
+) -> list[tuple[int, float, int, int]]:
+    """The rows of a bucket 1 to ``window_days`` days away whose words are similar enough,
+    nearest first; same-day rows are agreement, not discrepancy."""
+    days, positions = bucket
+    low = bisect.bisect_left(days, day - window_days)
+    high = bisect.bisect_right(days, day + window_days)
+    found: list[tuple[int, float, int, int]] = []
+    if low == high:
+        return found
+    mine = masks[position]
+    for k in range(low, high):
+        apart = abs(days[k] - day)
+        if apart == 0:
+            continue
+        partner = positions[k]
+        theirs = masks[partner]
+        common = (mine & theirs).bit_count()
+        if common < MIN_SHARED_WORDS:
+            continue
+        score = common / (mine | theirs).bit_count()
+        if score >= SIMILARITY_THRESHOLD:
+            found.append((apart, -score, position, partner))
+    if len(found) > _NEAREST_KEPT:
+        found.sort()
+        del found[_NEAREST_KEPT:]
+    return found
 
 
 def _closest_pairs(
-    candidates: list[tuple[int, float, int, int, frozenset[str]]],
-    mentioning: list[tuple[MergedRow, int, _Mentions, str]],
+    candidates: list[tuple[int, float, int, int]],
+    mentioning: list[tuple[MergedRow, int, _Mentions]],
+    masks: _WordMasks,
     index: _AgencyIndex,
 ) -> list[Discrepancy]:
     """Greedy pairing, closest in days first (then most similar): each row in one pair at most."""
     candidates.sort(key=lambda c: (c[0], c[1], min(c[2], c[3]), max(c[2], c[3])))
     used: set[int] = set()
     pairs: list[Discrepancy] = []
-    for days, negative_score, first, second, shared in candidates:
+    for days, negative_score, first, second in candidates:
         if first in used or second in used:
             continue
         used.update((first, second))
+        shared = masks.stems(first) & masks.stems(second)
         a, b = sorted((first, second), key=lambda p: _merged_position(mentioning[p][0]))
         pairs.append(
             Discrepancy(
@@ -540,15 +641,15 @@ def _merged_position(row: MergedRow) -> tuple[object, ...]:
 
 
 def _reason(
-    a: tuple[MergedRow, int, _Mentions, str],
-    b: tuple[MergedRow, int, _Mentions, str],
+    a: tuple[MergedRow, int, _Mentions],
+    b: tuple[MergedRow, int, _Mentions],
     shared: frozenset[str],
     score: float,
     index: _AgencyIndex,
 ) -> str:
     """Why the two rows were paired, in a sentence the panel can check."""
-    row_a, own_a, mentions_a, _ = a
-    row_b, own_b, mentions_b, _ = b
+    row_a, own_a, mentions_a = a
+    row_b, own_b, mentions_b = b
     said_a = ", ".join(f'"{w}"' for w in mentions_a.words.get(own_b, [])[:3])
     said_b = ", ".join(f'"{w}"' for w in mentions_b.words.get(own_a, [])[:3])
     words = ", ".join(_shown_words(row_a.row, shared)[:8])
@@ -562,23 +663,37 @@ def _reason(
     )
 
 
-def _lower_text(row: Row, keys: Iterable[str]) -> str:
-    """The row's cells joined, in plain quotes and lower case, for matching."""
+def _row_text(row: Row, keys: Iterable[str]) -> str:
+    """The row's cells joined (extra columns too), for finding mentions."""
     parts = [row.cells.get(key, "") for key in keys]
     parts.extend(row.extra.values())
-    return straighten(" \n ".join(part for part in parts if part)).casefold()
+    return " \n ".join(part for part in parts if part)
 
 
-def _stems(index: _AgencyIndex, row: Row) -> frozenset[str]:
-    """The row's narrative content words, stemmed, without stop words or agency words."""
-    text = index.strip(_lower_text(row, TEXT_COLUMNS)).replace("'s", " ")
-    return frozenset(
-        stem(word) for word in _TOKEN.findall(text) if word not in _STOP_WORDS and len(word) > 1
-    )
+_OTHER_KEYS = tuple(key for key in COLUMNS[1:] if key not in TEXT_COLUMNS)
+
+
+def _narrative(row: Row) -> str:
+    return " \n ".join(row.cells.get(key, "") for key in TEXT_COLUMNS)
+
+
+def _content_stems(words: list[str]) -> frozenset[str]:
+    """Content words, stemmed, without stop words."""
+    return frozenset(stem(word) for word in words if word not in _STOP_WORDS and len(word) > 1)
+
+
+_STEMS: dict[str, str] = {}
 
 
 def stem(word: str) -> str:
     """A light English stemmer: enough to match "shouted", "shouts" and "shouting"."""
+    cached = _STEMS.get(word)
+    if cached is None:
+        cached = _STEMS[word] = _stem(word)
+    return cached
+
+
+def _stem(word: str) -> str:
     word = _SYNONYMS.get(word, word)
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
@@ -595,8 +710,7 @@ def _shown_words(row: Row, shared: frozenset[str]) -> list[str]:
     """The shared stems as the first row wrote them, in the order it wrote them."""
     shown: list[str] = []
     seen: set[str] = set()
-    text = _lower_text(row, TEXT_COLUMNS).replace("'s", " ")
-    for word in _TOKEN.findall(text):
+    for word in _words(_narrative(row)):
         key = stem(word)
         if key in shared and key not in seen:
             seen.add(key)

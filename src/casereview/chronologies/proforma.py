@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 import os
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from casereview.chronologies.dates import (
     ParsedDate,
@@ -41,6 +43,7 @@ HEADINGS = {
 }
 EXPECTED_HEADINGS = "; ".join(HEADINGS.values())
 
+_EMPTY: Mapping = MappingProxyType({})  # shared by the many rows with no extras or merges
 _HEADER_SEARCH_ROWS = 100  # title, agency and instructions lines above the table
 _BLANK_HEADER = "Column {number}"
 
@@ -231,13 +234,17 @@ def _build(name: str, agency: str, table: _Table) -> Chronology:
     width = max([len(table.header), *(len(cells) for _, cells in table.rows)], default=0)
     extra_names = _extra_names(table, columns, width)
     to_text = table.to_text
-    date_index = next(i for i, key in columns.items() if key == "date")
-    keyed = [(i, key) for i, key in columns.items() if key != "date"]
+    position_of = {key: i for i, key in columns.items()}
+    date_index = position_of["date"]
+    pick = operator.itemgetter(*(position_of[key] for key in COLUMNS))  # canonical order
     rows: list[Row] = []
     for position, (number, values) in enumerate(table.rows):
         if len(values) < width:
             values = [*values, *([None] * (width - len(values)))]
-        texts = [to_text(v).strip() if v is not None else "" for v in values]
+        if to_text is str and None not in values:
+            texts = [v.strip() for v in values]  # type: ignore[union-attr]  # CSV: all text
+        else:
+            texts = [to_text(v).strip() if v is not None else "" for v in values]
         if not any(texts):
             continue  # wholly blank rows are skipped, but keep their number
         date_value = values[date_index]
@@ -246,14 +253,18 @@ def _build(name: str, agency: str, table: _Table) -> Chronology:
             if isinstance(date_value, str)
             else parse_date_value(date_value)
         )
-        cells = {"date": texts[date_index]}
-        for i, key in keyed:
-            cells[key] = texts[i]
-        extra = {label: texts[i] for i, label in extra_names.items() if texts[i]}
-        merged = {
-            columns.get(i, extra_names.get(i, "")): span
-            for i, span in table.merges.get(position, {}).items()
-        }
+        cells = dict(zip(COLUMNS, pick(texts), strict=True))
+        extra = (
+            {label: texts[i] for i, label in extra_names.items() if texts[i]}
+            if extra_names
+            else _EMPTY
+        )
+        spans = table.merges.get(position) if table.merges else None
+        merged = (
+            {columns.get(i, extra_names.get(i, "")): span for i, span in spans.items()}
+            if spans
+            else _EMPTY
+        )
         rows.append(Row(number, texts[date_index], parsed, cells, extra, merged))
     return Chronology(agency, name, tuple(rows), tuple(extra_names.values()))
 
