@@ -73,6 +73,26 @@ class GovukDateField(forms.MultiValueField):
             raise forms.ValidationError(f"{self.label} must be a real date.") from None
 
 
+class GovukDateTimeInput(forms.MultiWidget):
+    """The GOV.UK date input followed by a time box (24-hour HH:MM)."""
+
+    template_name = "govuk/datetime_input.html"
+
+    def __init__(self, attrs=None):
+        widgets = [
+            GovukDateInput(),
+            forms.TextInput(
+                attrs={"class": "govuk-input govuk-input--width-5", "placeholder": "HH:MM"}
+            ),
+        ]
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, dt.datetime):
+            return [value.date(), value.strftime("%H:%M")]
+        return [None, None]
+
+
 class GovukDateTimeField(forms.MultiValueField):
     """A date and a time (24-hour HH:MM), for when a referral was received."""
 
@@ -81,15 +101,7 @@ class GovukDateTimeField(forms.MultiValueField):
             GovukDateField(label=kwargs.get("label", "Date"), required=False),
             forms.CharField(required=False),
         )
-        widget = forms.MultiWidget(
-            [
-                GovukDateInput(),
-                forms.TextInput(
-                    attrs={"class": "govuk-input govuk-input--width-5", "placeholder": "HH:MM"}
-                ),
-            ]
-        )
-        widget.template_name = "govuk/datetime_input.html"
+        widget = GovukDateTimeInput()
         super().__init__(fields=fields, widget=widget, require_all_fields=False, **kwargs)
 
     def compress(self, data_list):
