@@ -1,0 +1,8 @@
+"""Key reference, anonymisation and its check, glossary and genogram (DOMAIN.md 2.8).
+
+Pure modules, no Django: ``keyref`` (the key reference CSV and labels), ``anonymise`` (documents
+against the key; ``docx_parts`` for Word's parts, ``matching`` for names, ``detectors`` for
+identifiers by shape, ``flags`` for likely names missing from the key), ``glossary`` and
+``genogram``. The commands ``casereview anonymise`` and ``casereview genogram`` are ``cli`` and
+``cli_genogram``.
+"""

@@ -308,7 +308,7 @@ def _treat_xml_part(
         removed[name] += _drop_overrides(root, dropped)
     elif name.endswith(".rels"):
         removed[name] += _drop_relationships(name, root, dropped)
-        _rewrite_attributes(root, plan, result, name)
+        _rewrite_attributes(root, plan, result)
     elif name == "docProps/core.xml":
         reset = _reset_core_properties(root, author)
         if reset is not None:
@@ -322,7 +322,7 @@ def _treat_xml_part(
         removed[name] += _remove_hidden_runs(root, hidden_styles)
         _rewrite_paragraphs(root, plan, result, mentions)
         _rewrite_other_text(root, plan, result)
-        _rewrite_attributes(root, plan, result, name)
+        _rewrite_attributes(root, plan, result)
     if removed[name] == 0:
         del removed[name]
     if (len(result.edits), sum(result.removed.values())) == before:
@@ -675,9 +675,7 @@ def _rewrite_other_text(root: etree._Element, plan: Planner, result: DocxResult)
             element.text = new
 
 
-def _rewrite_attributes(
-    root: etree._Element, plan: Planner, result: DocxResult, part_name: str
-) -> None:
+def _rewrite_attributes(root: etree._Element, plan: Planner, result: DocxResult) -> None:
     """Attributes holding free text: alt text, titles, hyperlink targets, form field values."""
     for value in _TEXT_ATTRIBUTE_VALUES(root):
         if not any(ch.isalpha() for ch in value):
