@@ -81,9 +81,10 @@ def letter_templates(request: HttpRequest, obj) -> HttpResponse:
     form = LetterTemplateForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         kind = request.POST.get("kind", "")
+        valid = form.is_valid()
         if kind not in LetterKind.values:
             form.add_error(None, "Choose which letter the template is for.")
-        elif form.is_valid():
+        elif valid:
             from django.core.files.base import ContentFile
 
             template, _ = LetterTemplate.objects.get_or_create(
