@@ -65,10 +65,11 @@ _STREET_WORDS = (
     "|Gate|Vale|Wharf|Yard|Fields|Meadow|Meadows|Heights|Boulevard|Approach|Croft|Chase"
     "|Crossing|Embankment|Hollow|Lawn|Lawns|Orchard|Passage|Path|Quay|Ridge|Wynd|Brae"
 )
-# A house number, then one to three capitalised words, then a street word.
+# A house number, one to three capitalised words, then a capitalised street word ("6 In view" is
+# not an address).
 _ADDRESS = re.compile(
     r"(?<![\w/.])\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][\w'\u2019-]*\s+){1,3}"
-    rf"(?:{_STREET_WORDS}|(?i:{_STREET_WORDS.lower()}))\b\.?"
+    rf"(?:{_STREET_WORDS}|{_STREET_WORDS.upper()})\b\.?"
 )
 
 

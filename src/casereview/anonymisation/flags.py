@@ -81,7 +81,7 @@ class NameFlagger:
         if " ".join(w.casefold() for w in words) in self._phrases:
             return []
         known = [w.casefold() in self._known for w in words]
-        common = [w.casefold() in COMMON_WORDS for w in words]
+        common = [_is_common(w.casefold()) for w in words]
         if _sentence_initial(text, group[0][0]) and common[0] and not titled:
             group, words, known, common = group[1:], words[1:], known[1:], common[1:]
         keep = [i for i in range(len(words)) if not known[i]]
@@ -100,10 +100,34 @@ class NameFlagger:
         if first > last:
             return []
         span = words[first : last + 1]
-        unusual = [w for w in span if w.casefold() not in _ORDINARY]
+        unusual = [w for w in span if not _is_common(w.casefold(), _ORDINARY)]
         if any(w in FIRST_NAMES for w in span) or len(unusual) >= 2:
             return [(group[first][0], group[last][0] + len(words[last]))]
         return []
+
+
+# Endings of plurals and verb forms, with what the stem may have ended with before them.
+_INFLECTIONS = (
+    ("ies", "y"),
+    ("es", ""),
+    ("s", ""),
+    ("ing", ""),
+    ("ing", "e"),
+    ("ed", ""),
+    ("ed", "e"),
+)
+
+
+def _is_common(word: str, vocabulary: frozenset[str] = COMMON_WORDS) -> bool:
+    """Whether a lower-case word, or the stem of its plural or verb form, is an ordinary word."""
+    if word in vocabulary:
+        return True
+    return any(
+        word.endswith(ending)
+        and len(word) > len(ending) + 2
+        and word[: -len(ending)] + stem_end in vocabulary
+        for ending, stem_end in _INFLECTIONS
+    )
 
 
 def _words(text: str) -> list[str]:

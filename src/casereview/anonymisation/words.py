@@ -19,97 +19,102 @@ again against age agencies agency agent ago agree agreement ahead air alcohol al
 allegations allow almost alone along already also although always ambulance american among
 amount analysis and animal annex another answer anxiety any anyone anything appear appendix
 applicable application apply appointment appointments approach april area argue arm around
-arrive art article artist as ask assessment assessments assume at attack attendance attended
-attention attorney audience august author authority autism autumn available avoid away b
-baby back background bad bag bail ball bank bar base be beat beautiful because become bed
-before begin behavior behind believe benefit benefits bereavement best better between beyond
-big bill billion birth bit black blood blue board boards body book born borough both box boy
-breach break bring british brother bruise bruising budget build building bullying business
-but buy by c call camera campaign can candidate capital car card care career carer carers
-carry case cases catch cause cell center central centre century certain certainly chair
-chairman chairperson challenge chance change chapter character charge check checklist child
-childcare childminder children choice choose chronology church citizen city civil claim
-class clear clearly clinic clinical clinician close coach cold collection college color
-commercial commissioner commissioning committee common community company compare computer
-concern concerns conclusion conclusions condition conference confidential congress consider
-consultant consumer contact contain contents continue control coordinator coroner cost could
-council counselling counsellor country county couple course court cover create crime
-criminal crisis crown cultural culture cup current custody customer cut d dame dark data
-daughter day deal debate decade deceased december decide decision deep defense degree
-democrat democratic department deputy describe design designated despite detail determine
-develop development diagnosis difference different difficult dinner direction director
-disability disabled discharge discover discuss discussion district do doctor dog domestic
-door down dr draw dream drive drop drug drugs during duty e each early east easy eat
-economic economy edge education effect effort eight either election else emergency emotional
-employee employment end endorsement energy england english enjoy enough enter entire
-environment environmental especially establish european even evening event ever every
-everybody everyone everything evidence exactly example exclusion executive exist expect
-experience expert explain eye f face fact factor fall family far fast fatal father fear
-february federal feel feeling few field fight figure fill film final finally financial find
-finding findings fine finish fire firm first fish five floor fly focus follow food foot for
-force foreign forget form former forward foster fostering four free friday friday's friend
-from front full fund further future g game garden gas general generation get girl give glass
-go goal good government governor governors gp grandfather grandmother great green ground
-group grow growth guardian guess guidance gun guy h hair half hand handbook happen happy
-hard have he head headteacher health healthcare hear heart heavy help her here herself high
-him himself his history hit hold home homes hope hospital hot hotel hour house household
-housing how however hub huge human hundred husband i idea identify if image imagine impact
-important improve in incident include including increase indeed independent indicate
-individual industry infant infants information initial injury inquest inside inspectorate
-instead institution integrated interest interesting international intervention interview
-into introduction investment involve ireland irish issue it item its itself j january job
-join july june juniors just k keep key kid kind kingdom kitchen know knowledge l lady land
-language large last late later laugh law lawyer lay lead leader learn learning least leave
-left leg legal less lessons let letter level liaison life light like likely line list listen
-little live local long look looked lord lose loss lot low ltd m machine magazine magistrates
-main maintain major majority make man manage management manager many march market marriage
-material maternity matter may maybe me mean measure media medical meet meeting member memory
-mental mention message method methodology middle midwife midwifery might military million
-mind minute minutes miss mission model modern moment monday money month months more morning
-most mother mouth move movement movie mr mrs ms much multi multi-agency music must mx my
-myself n name nation national natural nature near nearly necessary need neglect
-neighbourhood neonatal network never new news newspaper next nhs nice night no none nor
-north northern not note nothing notice november now number nurse nursery o occur october of
-off offer office officer officers official often oil ok old on once one only onto open
-operation opportunity option or order organization other others our out outside over
-overview own owner p paediatric paediatrician paediatrics page painting panel paper parent
-parenting parents part participant particular particularly partner partnership partnerships
+arrangement arrive art article artist as ask assessment assessments assistant association
+assume at attack attend attendance attended attention attorney audience august author
+authority autism autumn available avoid away b baby back background bad bag bail ball bank
+bar base be beat beautiful because become bed before begin behavior behind believe benefit
+benefits bereavement best better between beyond big bill billion birth bit black blood blue
+board boards body book born borough both box boy branch breach break bring british brother
+bruise bruising budget build building bullying business but buy by c call camera campaign
+can candidate capital car card care career carer carers carry case cases catch cause cell
+center central centre century certain certainly chair chairman chairperson challenge chance
+change chapter character charge charity check checklist chief child childcare childminder
+children choice choose chronology church citizen city civil claim class clear clearly clinic
+clinical clinician close coach cold collection college color commercial commissioner
+commissioning committee common community company compare computer concern concerns
+conclusion conclusions condition conference confidential congress consider constable
+consultant consumer contact contain contents continue control coordinator core coroner cost
+could council counselling counsellor country county couple course court cover create crime
+criminal crisis crown cultural culture cup current curriculum custody customer cut d dame
+dark data daughter day deal debate decade deceased december decide decision deep defense
+degree democrat democratic department deputy describe design designated despite detail
+detective determine develop development diagnosis difference different difficult dinner
+diocese direction director directorate disability disabled discharge discover discuss
+discussion district division do doctor dog domestic door down dr draw dream drive drop drug
+drugs during duty e each early east easy eat economic economy edge education effect effort
+eight either election else emergency emotional employee employment end endorsement energy
+england english enjoy enough enquiries enquiry enter entire environment environmental
+especially establish european evaluation even evening event ever every everybody everyone
+everything evidence exactly example exclusion executive exist expect experience expert
+explain eye f face fact factor fall family far fast fatal father fear february federal feel
+feeling few field fight figure fill film final finally financial find finding findings fine
+finish fire firm first fish five floor fly focus follow food foot for force foreign forget
+form former forum forward foster fostering foundation four free friday friday's friend from
+front full fund further future g game garden gas general generation get girl give glass go
+goal good government governor governors gp grandfather grandmother great green ground group
+grow growth guardian guess guidance gun guy h hair half hand handbook happen happy hard have
+he head headteacher health healthcare hear heart heavy help her here herself high him
+himself his history hit hold home homes hope hospital hot hotel hour house household housing
+how however hub huge human hundred husband i idea identify if image imagine impact
+implementation important improve in incident include including increase indeed independent
+indicate individual industry infant infants inform information initial injury inquest inside
+inspection inspector inspectorate instead institution integrated interest interesting
+international intervention interview into introduction investment involve ireland irish
+issue it item its itself j january job join july june juniors just k keep key kid kind
+kingdom kitchen know knowledge l lady land language large last late later laugh law lawyer
+lay lead leader learn learning least leave left leg legal less lessons let letter level
+liaison life light like likely line list listen little live local long look looked lord lose
+loss lot low ltd m machine magazine magistrates main maintain major majority make man manage
+management manager many march market marriage material maternity matron matter may maybe me
+mean measure media medical meet meeting member memory mental mention message method
+methodology metropolitan middle midwife midwifery might military million mind minute minutes
+miss mission model modern moment monday money month months more morning mosque most mother
+mouth move movement movie mr mrs ms much multi multi-agency music must mx my myself n name
+named nation national natural nature near nearly necessary need neglect neighbourhood
+neonatal network never new news newspaper next nhs nice night no none nor north northern not
+note nothing notice november now number nurse nursery o occur october of off offer office
+officer officers official ofsted often oil ok old on once one only onto open operation
+opportunity option or order organization other others our out outside over overview own
+owner p paediatric paediatrician paediatrics page painting panel paper parent parenting
+parents parish part participant particular particularly partner partnership partnerships
 party pass past patient patients pattern pay peace pediatric people per perform performance
 perhaps person personal phone physical pick picture piece place plan planning plant play
 player plc pm point police policy political politics poor popular population position
 positive possible power practice practitioner practitioners pre-school pregnancy prepare
-present president pressure pretty prevent price primary prison probably probation procedure
-procedures process produce product production prof professional professionals professor
-program project property protect protection prove provide provision psychiatric psychiatrist
-psychologist psychology public pull pupil pupils purpose push put q quality question quickly
-quite r race radio raise range rate rather reach read ready real reality realize really
-reason receive recent recently reception recognize recommendation recommendations record red
-reduce referral referrals reflect region regulation relate relationship religious remain
-remember report reports represent republican require research residential resource respond
-response responsibility rest result return rev reveal review reviewer reviews rich right
-rise risk road rock role room rule run s safe safeguarding same saturday save say scene
-school schools science scientist scope score scotland scottish sea season seat second
-secondary section security see seek seem sell send senior sense september series serious
-serve service services set seven several sexual shake share she short should shoulder show
-sibling siblings side sign significant similar simple simply since sing single sir sister
-sit site situation six size skill skin small smile so social society soldier some somebody
-someone something sometimes son song soon sort sound source south southern space speak
-special specialist specific speech spend sport spring staff stage stand standard star start
-state statement station statutory stay step step-father step-mother stepfather stepmother
-still stock stop store story strategy street strong structure student study stuff style
-subject substance success successful such sudden suddenly suffer suggest summary summer
-sunday supervision support sure surface surgery system t table take talk task tax teach
-teacher teachers team technology television tell ten tend term terms test than thank that
-the their them themselves then theory there these they thing think third this those though
-thought thousand threat three through throughout throw thursday thus time timeline timescale
-to today together tonight too top total tough toward town trade traditional training travel
-treat treatment tree triage trial trip trouble true trust truth try tuesday turn tv two type
-u under understand unit united until up upon urgent us use usually v value various very view
-visit voice vote vulnerable w wait wales walk wall want war ward watch water way we wear
-wednesday week weight welfare well wellbeing welsh west western what whatever when where
-whether which while white who whole whom whose why wide wife will win wind window wish with
-within without witness woman wonder word work worker workers working world worry would write
-writer wrong x y yard yeah year yes yet you young your yourself youth z
+present president pressure pretty prevent price primary principal prison probably probation
+procedure procedures process produce product production prof professional professionals
+professor program project property protect protection prove provide provision psychiatric
+psychiatrist psychologist psychology public pull pupil pupils purpose push put q quality
+question quickly quite r race radio raise range rapid rate rather reach read ready real
+reality realize really reason receive recent recently reception recognize recommendation
+recommendations record red reduce referral referrals reflect region registrar regulation
+relate relationship religious remain remember report reports represent republican require
+research residential resource respond response responsibility rest result return rev reveal
+review reviewer reviewing reviews rich right rise risk road rock role room rule run s safe
+safeguarding same sample saturday save say scene school schools science scientist scope
+score scotland scottish sea season seat second secondary section sector secure security see
+seek seem sell send senior sense september sergeant series serious serve service services
+set seven several sexual shake share she short should shoulder show sibling siblings side
+sign significant similar simple simply since sing single sir sister sit site situation six
+size skill skin small smile so social society soldier some somebody someone something
+sometimes son song soon sort sound source south southern space speak special specialist
+specific speech spend sport spring staff stage stand standard star start state statement
+station statutory stay step step-father step-mother stepfather stepmother still stock stop
+store story strategy street strong structure student study stuff style subject substance
+success successful such sudden suddenly suffer suggest summary summer sunday superintendent
+supervision support sure surface surgery synagogue system t table take talk task tax teach
+teacher teachers team technology television tell temple ten tend term terms test than thank
+that the their them themselves then theory there these they thing think third this those
+though thought thousand threat three through throughout throw thursday thus time timeline
+timescale to today together tonight too top total tough toward town trade traditional
+training travel treat treatment tree triage trial trip trouble true trust trustee truth try
+tuesday turn tv two type u under understand unit unitary united until up upon urgent us use
+usually v value various very view visit visitor vitae voice voluntary vote vulnerable w wait
+wales walk wall want war ward watch water way we wear wednesday week weight welfare well
+wellbeing welsh west western what whatever when where whether which while white who whole
+whom whose why wide wife will win wind window wish with within without witness woman wonder
+word work worker workers working world worry would write writer wrong x y yard yeah year yes
+yet you young your yourself youth z
 """
 )
 
