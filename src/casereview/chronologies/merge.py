@@ -424,18 +424,18 @@ class _AgencyIndex:
         if longest.keys().isdisjoint(words):
             return found  # most rows name no agency: one set operation instead of a loop
         phrases = self._phrases
-        position, size = 0, len(words)
-        while position < size:
-            most = longest.get(words[position])
-            if most:
-                for length in range(min(most, size - position), 0, -1):
-                    phrase = tuple(words[position : position + length])
-                    if phrase in phrases:
-                        if not _is_other_officer(words, position, phrase):
-                            found.append((position, position + length, phrase))
-                        position += length - 1
-                        break
-            position += 1
+        size = len(words)
+        after = 0  # the first word not inside a phrase already found
+        for position in [i for i, word in enumerate(words) if word in longest]:
+            if position < after:
+                continue
+            for length in range(min(longest[words[position]], size - position), 0, -1):
+                phrase = tuple(words[position : position + length])
+                if phrase in phrases:
+                    if not _is_other_officer(words, position, phrase):
+                        found.append((position, position + length, phrase))
+                    after = position + length
+                    break
         return found
 
     def mentions(
@@ -527,7 +527,7 @@ def find_discrepancies(
                 continue  # each pair of agencies is looked at once, from the lower index
             bucket = sorted_buckets.get((other, own))
             if bucket is not None:
-                candidates.extend(_similar_nearby(position, day, bucket, masks, window_days))
+                candidates.extend(_similar_nearby(position, day, bucket, masks.masks, window_days))
     return _closest_pairs(candidates, mentioning, masks, index)
 
 
@@ -546,37 +546,28 @@ class _WordMasks:
     ``a & b`` counted with int.bit_count, far cheaper than building set intersections."""
 
     def __init__(self, narratives: list[list[str]]) -> None:
-        self._narratives = narratives
-        self._masks: list[int | None] = [None] * len(narratives)
-        self._stems: list[frozenset[str] | None] = [None] * len(narratives)
-        self._bits: dict[str, int] = {}
-
-    def stems(self, position: int) -> frozenset[str]:
-        """The row's content-word stems, without stop words."""
-        found = self._stems[position]
-        if found is None:
-            found = self._stems[position] = _content_stems(self._narratives[position])
-        return found
-
-    def __getitem__(self, position: int) -> int:
-        mask = self._masks[position]
-        if mask is None:
+        self._stems = [_content_stems(words) for words in narratives]
+        bits: dict[str, int] = {}
+        self.masks: list[int] = []
+        for stems in self._stems:
             mask = 0
-            bits = self._bits
-            for word in self.stems(position):
+            for word in stems:
                 bit = bits.get(word)
                 if bit is None:
                     bit = bits[word] = 1 << len(bits)
                 mask |= bit
-            self._masks[position] = mask
-        return mask
+            self.masks.append(mask)
+
+    def stems(self, position: int) -> frozenset[str]:
+        """The row's content-word stems, without stop words."""
+        return self._stems[position]
 
 
 def _similar_nearby(
     position: int,
     day: int,
     bucket: tuple[list[int], list[int]],
-    masks: _WordMasks,
+    masks: list[int],
     window_days: int,
 ) -> list[tuple[int, float, int, int]]:
     """The rows of a bucket 1 to ``window_days`` days away whose words are similar enough,
