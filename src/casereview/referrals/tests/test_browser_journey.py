@@ -33,7 +33,7 @@ QUORUM_MESSAGE = (
 
 @dataclass(frozen=True)
 class Account:
-    """What a person types to sign in: email, password and the secret of their app."""
+    """Who signs in: their email and the secret their authenticator app holds."""
 
     email: str
     totp_secret: str
@@ -120,7 +120,12 @@ def expect_styled(page: Page) -> None:
 
 def expect_no_error_page(page: Page) -> None:
     body = page.locator("body")
-    for text in ("Traceback", "Server Error", "Exception Value", "Page not found"):
+    for text in (
+        "Sorry, there is a problem with the service",
+        "Traceback",
+        "Server Error",
+        "Page not found",
+    ):
         expect(body).not_to_contain_text(text)
 
 
