@@ -78,7 +78,8 @@ def letter_templates(request: HttpRequest, obj) -> HttpResponse:
     from .models import LetterKind, LetterTemplate
 
     request.casereview_board = obj
-    form = LetterTemplateForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = LetterTemplateForm(request.POST, request.FILES) if posted else LetterTemplateForm()
     if request.method == "POST":
         kind = request.POST.get("kind", "")
         valid = form.is_valid()
