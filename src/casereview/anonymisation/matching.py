@@ -61,15 +61,21 @@ def _variant(name: str, replacement: str, source: str, priority: int) -> _Varian
 
 
 def _name_parts(entry: KeyEntry) -> list[tuple[str, bool]]:
-    """The parts of a person's name to match alone, each with whether it is a surname or middle."""
+    """The parts of a person's name to match alone, each with whether it is a surname or middle.
+
+    The halves of a double-barrelled name count as parts too: "Ms Pike" must not survive
+    "Sorrel Ainsworth-Pike".
+    """
     parts = entry.name.split()
     if len(parts) < 2:
         return []
-    return [
-        (part, index > 0)
-        for index, part in enumerate(parts)
-        if len(part.strip(".")) > 1 and part.casefold() not in _PARTICLES
-    ]
+    found = []
+    for index, part in enumerate(parts):
+        pieces = [part, *part.split("-")] if "-" in part.strip("-") else [part]
+        for piece in pieces:
+            if len(piece.strip(".")) > 1 and piece.casefold() not in _PARTICLES:
+                found.append((piece, index > 0))
+    return found
 
 
 class NameMatcher:

@@ -121,15 +121,16 @@ yet you young your yourself youth z
 # Surnames and first names that are also ordinary words: never replaced in lower case.
 ORDINARY_NAME_WORDS: frozenset[str] = _words(
     """
-ash bank banks bell berry birch bird black bloom bond brook brooks brown bush butcher butler
-carter chance church clay cook cooper cross dale dawn day dean fair faith field fields fish
-fisher fletcher ford forest fox frost gardner gay glass gold golden grace grant gray green
-grey guy hall hart heath hill holly honey hope hunt hunter iris ivy jack joy june king
-knight lake lane law lee little long mark marsh mason may mill miller moon moore moss new
-nice north oak page park parker pearl penny pine pool porter power price rain read reed rich
-rivers robin rock rose ruby sage salmon savage sharp shepherd short silver skinner small
-smith snow sparrow spring stone storm street summer swan taylor temple thorn turner walker
-wall ward waters west wheeler white wild will winter wise wolf wood woods wren young
+ash badger bank banks bell berry birch bird black bloom bond brook brooks brown bull bush
+butcher butler carter chance church clay cook cooper crane cross dale dawn day dean drake
+fair faith field fields finch fish fisher fletcher ford forest fox frost gardner gay glass
+gold golden grace grant gray green grey guy hall hart hawk heath heron hill holly honey hope
+hunt hunter iris ivy jack joy june king knight lake lamb lane law lee little long mann mark
+marsh mason may mill miller moon moore moss new nice north oak page park parker pearl penny
+pike pine pool porter power price rain read reed rich rivers robin rock rose ruby sage
+salmon savage sharp shepherd short silver skinner small smith snow sparrow spring stone
+storm street summer swan taylor temple thorn turner walker wall ward waters west wheeler
+white wild will winter wise wolf wood woods wren young
 """
 )
 

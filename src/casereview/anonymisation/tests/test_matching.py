@@ -130,3 +130,14 @@ def test_a_key_name_split_across_runs_never_survives(case):
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(out)).paragraphs)
     assert survivors(name, text) == []
     assert "Seen by" in text
+
+
+def test_each_half_of_a_double_barrelled_surname_is_replaced():
+    key = parse_key_csv(
+        "name,label,category,aliases\nSorrel Ainsworth-Pike,Nurse 1,professional,\n"
+    )
+    matcher = NameMatcher(key)
+    assert replace("Ms Ainsworth-Pike, Ms Pike and AINSWORTH", matcher) == (
+        "Ms Nurse 1, Ms Nurse 1 and Nurse 1"
+    )
+    assert replace("a pike in the river", matcher) == "a pike in the river"
