@@ -94,9 +94,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Before the session limits, which tell the person why they were signed out.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "casereview.accounts.middleware.SessionLimitsMiddleware",
     "casereview.accounts.middleware.RequireTwoFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "casereview.core.middleware.SecurityHeadersMiddleware",

@@ -34,7 +34,13 @@ class SessionLimitsMiddleware:
                 messages.info(request, "You were signed out to keep the information safe.")
                 return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
             session["casereview_last_seen"] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        if request.user.is_authenticated and "casereview_started" not in request.session:
+            # Signed in by this very request: the 12 hours count from now, not the next page.
+            now = time.time()
+            request.session["casereview_started"] = now
+            request.session["casereview_last_seen"] = now
+        return response
 
 
 class RequireTwoFactorMiddleware:
