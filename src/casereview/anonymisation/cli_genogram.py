@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from casereview.anonymisation.genogram import GenogramError, read_relations_csv, render_svg
 from casereview.anonymisation.keyref import KeyReferenceError, read_key_csv
 from casereview.cli import UsageError
 
@@ -21,6 +20,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read the key and relations, write the SVG (labels only)."""
+    # Imported here: every `casereview` command builds this parser, few draw genograms.
+    from casereview.anonymisation.genogram import GenogramError, read_relations_csv, render_svg
+
     if Path(args.output).suffix.lower() != ".svg":
         raise UsageError(f"{args.output}: the output must be an .svg file")
     try:

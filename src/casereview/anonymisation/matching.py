@@ -135,7 +135,13 @@ class NameMatcher:
 
     def mentions(self, text: str) -> bool:
         """Whether a key name's first word appears at all (a quick scan, before ``find``)."""
-        return bool(self._by_first) and self._first_words.search(text) is not None
+        if not self._by_first:
+            return False
+        # Plain substring search first: far faster than the regular expression on large parts.
+        folded = text.casefold()
+        if not any(word in folded for word in self._by_first):
+            return False
+        return self._first_words.search(text) is not None
 
     def find(self, text: str) -> list[Edit]:
         """Every key name in the text, longest match first, as edits in text order."""
