@@ -199,3 +199,39 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     result = run_manage(tmp_path, "check", SECRET_KEY=None)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+PRODUCTION_PROBE = """
+import json
+from django.conf import settings
+from django.test import Client
+secure = Client().get("/dashboard/", secure=True, HTTP_HOST="casereview.example")
+plain = Client().get("/dashboard/", HTTP_HOST="casereview.example")
+print(json.dumps({
+    "hsts": secure.get("Strict-Transport-Security", ""),
+    "secure_status": secure.status_code,
+    "plain_status": plain.status_code,
+    "plain_location": plain.get("Location", ""),
+    "session_cookie": [settings.SESSION_COOKIE_NAME, settings.SESSION_COOKIE_SECURE,
+                       settings.SESSION_COOKIE_HTTPONLY, settings.SESSION_COOKIE_SAMESITE],
+    "csrf_cookie": [settings.CSRF_COOKIE_NAME, settings.CSRF_COOKIE_SECURE],
+    "debug": settings.DEBUG,
+}))
+"""
+
+
+def test_production_sends_hsts_redirects_to_https_and_uses_host_cookies(tmp_path):
+    import json
+
+    result = run_manage(tmp_path, "shell", "--no-imports", "-c", PRODUCTION_PROBE)
+    assert result.returncode == 0, result.stderr
+    probe = json.loads(result.stdout.strip().splitlines()[-1])
+    hsts = [part.strip() for part in probe["hsts"].split(";")]
+    assert int(hsts[0].removeprefix("max-age=")) >= 31536000
+    assert "includeSubDomains" in hsts
+    assert probe["secure_status"] == 302  # to sign in
+    assert probe["plain_status"] == 301
+    assert probe["plain_location"].startswith("https://")
+    assert probe["session_cookie"] == ["__Host-sessionid", True, True, "Lax"]
+    assert probe["csrf_cookie"] == ["__Host-csrftoken", True]
+    assert probe["debug"] is False
