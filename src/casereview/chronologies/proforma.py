@@ -9,8 +9,10 @@ contract. No Django here: the command and the web pages share it.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import itertools
 import operator
 import os
 import re
@@ -305,29 +307,28 @@ def _read_csv(name: str) -> tuple[str | None, _Table]:
         data = handle.read()
     text = _decode(name, data)
     for delimiter in sorted(_DELIMITERS, key=lambda d: -text.count(d, 0, 8192)):
-        head = list(_csv_records(text, delimiter, limit=_HEADER_SEARCH_ROWS))
-        index, found = _locate_header(head)
+        index, found = _locate_header(_csv_head(text, delimiter))
         if index is not None:
             break
     else:
         raise _no_header(name, found if isinstance(found, list) else [], "header row")
-    records = _csv_records(text, delimiter)
-    above = [next(records) for _ in range(index)]
-    header = next(records)
-    rows = [(number, cells) for number, cells in enumerate(records, start=1)]
-    return _agency_from_lines(above), _Table(header, rows)  # type: ignore[arg-type]
-
-
-def _csv_records(text: str, delimiter: str, limit: int | None = None) -> Iterable[list[str]]:
-    """CSV records (a quoted cell may span lines: it is still one row as the author sees it)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        for count, record in enumerate(reader):
-            if limit is not None and count >= limit:
-                return
-            yield record
-    except csv.Error:
-        return
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise ChronologyReadError(f"{name}: cannot be read as CSV ({exc})") from exc
+    rows = list(enumerate(records[index + 1 :], start=1))
+    return _agency_from_lines(records[:index]), _Table(records[index], rows)  # type: ignore[arg-type]
+
+
+def _csv_head(text: str, delimiter: str) -> list[list[str]]:
+    """The first records, where the header should be (a quoted cell may span lines: it is
+    still one row as the author sees it)."""
+    reader = csv.reader(io.StringIO(text[:65536], newline=""), delimiter=delimiter)
+    head: list[list[str]] = []
+    # On a fault, what was read before it may still hold the header.
+    with contextlib.suppress(csv.Error):
+        head.extend(itertools.islice(reader, _HEADER_SEARCH_ROWS))
+    return head
 
 
 def _decode(name: str, data: bytes) -> str:

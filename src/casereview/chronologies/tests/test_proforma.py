@@ -297,3 +297,13 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path, monkeypatch):
 def test_a_missing_file_is_a_read_error(tmp_path):
     with pytest.raises(ChronologyReadError, match="cannot be opened"):
         read_chronology(tmp_path / "absent.csv")
+
+
+def test_a_csv_fault_after_the_header_is_a_read_error_not_a_silent_cut(tmp_path):
+    import csv as csv_module
+
+    path = write_csv(
+        tmp_path / "x.csv", [["12/03/2024", "x" * (csv_module.field_size_limit() + 10)]]
+    )
+    with pytest.raises(ChronologyReadError, match="cannot be read as CSV"):
+        read_chronology(path)
