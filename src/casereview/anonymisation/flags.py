@@ -63,6 +63,14 @@ class NameFlagger:
         flags: list[Flag] = []
         seen: set[str] = set()
         for group in _capitalised_groups(text):
+            # A lone capitalised word counts only as a first name or after a title: most groups
+            # are one ordinary word starting a sentence, so decide those quickly.
+            if (
+                len(group) == 1
+                and _bare(text[group[0][0] : group[0][1]]) not in FIRST_NAMES
+                and not _after_title(text, group[0][0])
+            ):
+                continue
             for start, end in self._flagged_spans(text, group):
                 phrase = text[start:end]
                 if phrase in seen:
@@ -168,9 +176,11 @@ def _sentence_initial(text: str, start: int) -> bool:
 
 
 def _after_title(text: str, start: int) -> bool:
-    before = text[max(0, start - 12) : start].rstrip(". \u00a0")
-    match = re.search(r"([^\W\d_]+)$", before)
-    return bool(match) and match.group(1).casefold() in TITLES and before != text[:start]
+    before = text[max(0, start - 12) : start]
+    stripped = before.rstrip(". \u00a0")
+    if stripped == before or not stripped.strip():
+        return False
+    return stripped.split()[-1].lstrip("(\"'\u201c").casefold() in TITLES
 
 
 def _context(text: str, start: int, end: int) -> str:

@@ -137,10 +137,11 @@ class NameMatcher:
         """Whether a key name's first word appears at all (a quick scan, before ``find``)."""
         if not self._by_first:
             return False
-        # Plain substring search first: far faster than the regular expression on large parts.
-        folded = text.casefold()
-        if not any(word in folded for word in self._by_first):
-            return False
+        # On large parts a plain substring search first is far faster than the expression.
+        if len(text) > 4096:
+            folded = text.casefold()
+            if not any(word in folded for word in self._by_first):
+                return False
         return self._first_words.search(text) is not None
 
     def find(self, text: str) -> list[Edit]:
