@@ -14,6 +14,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -249,7 +250,14 @@ def _read_package(data: bytes) -> dict[str, bytes]:
             try:
                 with archive.open(info) as stream:
                     content = stream.read(MAX_PART_BYTES + 1)
-            except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError) as exc:
+            except (
+                zipfile.BadZipFile,
+                zlib.error,
+                EOFError,
+                OSError,
+                NotImplementedError,
+                RuntimeError,
+            ) as exc:
                 raise DocxError(f"the document is damaged ({info.filename}: {exc})") from exc
             total += len(content)
             if len(content) > MAX_PART_BYTES or total > MAX_TOTAL_BYTES:

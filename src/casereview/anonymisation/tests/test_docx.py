@@ -296,3 +296,15 @@ def test_an_imported_html_chunk_is_anonymised(leaky):
     assert all_parts(out)["word/afchunk.htm"] == (
         b"<html><body><p>Child A, [postcode]</p></body></html>"
     )
+
+
+def test_a_damaged_or_truncated_document_is_refused_cleanly(leaky):
+    damaged = bytearray(leaky)
+    with zipfile.ZipFile(io.BytesIO(leaky)) as archive:
+        info = archive.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 50
+    for index in range(start, start + 200):
+        damaged[index] ^= 0x5A
+    for data in (bytes(damaged), leaky[: len(leaky) // 2]):
+        with pytest.raises(AnonymiseError):
+            Anonymiser(KEY).anonymise_docx(data)
