@@ -34,10 +34,10 @@ class ReferralForm(forms.Form):
     child_language = forms.CharField(label="First language", max_length=100, required=False)
     incident_on = GovukDateField(label="Date of the incident")
     harm_type = forms.ChoiceField(
-        label="What happened to the child", choices=HarmType.choices, widget=forms.RadioSelect
+        label="Harm to the child", choices=HarmType.choices, widget=forms.RadioSelect
     )
     incident_summary = forms.CharField(
-        label="What happened",
+        label="Summary of the incident",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="The facts known so far.",
     )
@@ -91,6 +91,10 @@ class AgencyAnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Where known: a summary of the agency's involvement.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["information"].conditional = True
 
     def clean(self):
         data = super().clean()
@@ -152,6 +156,10 @@ class CriteriaFactsForm(forms.Form):
 
     def __init__(self, *args, test: criteria.CriteriaTest, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["other_children_note"].conditional = True
+        self.fields["other_children_note"].help_text = (
+            "Needed when the child has died and abuse or neglect is known or suspected."
+        )
         if test is not criteria.CriteriaTest.WT2006:
             for name in (
                 "indicators",
@@ -236,6 +244,7 @@ class RecommendationForm(forms.Form):
 
     def __init__(self, *args, board, members, term: str, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["methodology"].conditional = True
         self.fields["outcome"].choices = [
             (o, Outcome(o).label) for o in board.profile.decision_options
         ]

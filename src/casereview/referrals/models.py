@@ -123,6 +123,11 @@ class Referral(models.Model):
         return self.reference
 
     @property
+    def parallel_process_labels(self) -> list[str]:
+        labels = dict(ParallelProcess.choices)
+        return [labels.get(p, p) for p in self.parallel_processes]
+
+    @property
     def stage_enum(self) -> Stage:
         return Stage(self.stage)
 

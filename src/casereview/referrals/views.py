@@ -139,6 +139,20 @@ def referral_detail(request: HttpRequest, obj: Referral) -> HttpResponse:
     return render(request, "referrals/detail.html", context)
 
 
+_REASON_FIELDS = {
+    "quorum": "participants",
+    "methodology": "methodology",
+    "reasons in writing": "reasons",
+    "outcome": "outcome",
+}
+
+
+def _field_for(reason: str) -> str | None:
+    """The form field a guard's refusal is about, so the message sits beside it."""
+    lowered = reason.lower()
+    return next((f for key, f in _REASON_FIELDS.items() if key in lowered), None)
+
+
 def _elapsed_percent(start, due, moment) -> int:
     """How much of a deadline's time has gone, for its bar (0 to 100)."""
     total = (due - start).total_seconds()
@@ -242,7 +256,8 @@ def referral_recommend(request: HttpRequest, obj: Referral) -> HttpResponse:
             messages.success(request, "Recommendation recorded and sent to the chair.")
             return redirect("referrals:detail", pk=referral.pk)
         except TransitionRefused as exc:
-            _refused(request, exc)
+            for reason in exc.reasons:
+                form.add_error(_field_for(reason), reason)
     context = {
         "form": form,
         "referral": referral,

@@ -214,7 +214,9 @@ def test_a_referral_goes_from_logging_to_the_chairs_decision_in_the_browser(
     page.get_by_label("Child's address").fill("1 Test Street\nNorthbrook")
     fill_date(page, "Date of the incident", today - dt.timedelta(days=3))
     page.get_by_role("radio", name="The child has died").check()
-    page.get_by_label("What happened", exact=True).fill("A synthetic incident for the test.")
+    page.get_by_label("Summary of the incident", exact=True).fill(
+        "A synthetic incident for the test."
+    )
     agencies = page.get_by_role("group", name="Agencies believed to be involved")
     agencies.get_by_label("Northbrook Police").check()
     agencies.get_by_label("Northbrook Health").check()
@@ -310,7 +312,11 @@ def test_a_referral_goes_from_logging_to_the_chairs_decision_in_the_browser(
     page.get_by_role("button", name="Send the recommendation to the chair").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Sub group recommendation")
-    expect(page.get_by_text(QUORUM_MESSAGE)).to_be_visible()
+    # The refusal sits in the error summary, linked to the members question, and beside it.
+    expect(page.get_by_role("link", name=QUORUM_MESSAGE)).to_have_attribute(
+        "href", "#id_participants"
+    )
+    expect(page.locator(".govuk-error-message", has_text=QUORUM_MESSAGE)).to_be_visible()
     expect_no_error_page(page)
     expect_styled(page)
     shot(page, "11-recommendation-below-quorum")
