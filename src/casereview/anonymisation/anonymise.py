@@ -180,6 +180,18 @@ class Anonymiser:
         return report
 
 
+def check_bytes(
+    key: KeyReference,
+    data: bytes,
+    suffix: str,
+    categories: Iterable[str] | None = None,
+    allow: Iterable[str] = (),
+    author: str = DEFAULT_AUTHOR,
+) -> Report:
+    """What anonymising a document held in memory would change: the publication gate's check."""
+    return Anonymiser(key, categories, allow, author).anonymise_bytes(data, suffix)[1]
+
+
 def check_file(
     key: KeyReference,
     source: str | Path,

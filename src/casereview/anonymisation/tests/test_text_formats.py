@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from casereview.anonymisation.anonymise import AnonymiseError, Anonymiser, check_file
+from casereview.anonymisation.anonymise import (
+    AnonymiseError,
+    Anonymiser,
+    check_bytes,
+    check_file,
+)
 from casereview.anonymisation.keyref import parse_key_csv
 from casereview.anonymisation.tests.fixtures import KEY_CSV
 
@@ -83,3 +88,11 @@ def test_a_text_file_that_is_not_utf8_is_refused(tmp_path):
 def test_an_unknown_category_is_refused():
     with pytest.raises(AnonymiseError, match="unknown category"):
         Anonymiser(KEY, categories=["family", "friends"])
+
+
+def test_the_check_of_a_document_in_memory_passes_only_when_nothing_would_change():
+    assert check_bytes(KEY, b"Marnie was seen.\n", ".txt").changes_anything
+    assert not check_bytes(KEY, b"Mother was seen.\n", ".md").changes_anything
+    empty = check_bytes(KEY, b"", ".txt").as_json()
+    assert list(empty) == ["replacements", "redactions", "removed", "possible_identifiers"]
+    assert not any(empty.values())
