@@ -100,11 +100,25 @@ _REVISION_MARKS = frozenset(
 _PROPERTY_HOLDERS = frozenset({w("rPr"), w("pPr"), w("trPr"), w("tcPr"), w("tblPr")})
 _STRAY_DELETED = frozenset({w("delText"), w("delInstrText")})
 
-# Attributes that hold words a person wrote: alt text, titles, bookmark and field names, targets.
+# Attributes that hold words a person wrote: alt text, titles, bookmark and field names, link
+# targets, WordArt (VML textpath "string").
 _TEXT_ATTRIBUTES = frozenset(
-    {"descr", "title", "name", "alt", "tooltip", "alias", "tag", "Target", "instr", "author"}
+    {
+        "descr",
+        "title",
+        "name",
+        "alt",
+        "tooltip",
+        "alias",
+        "tag",
+        "Target",
+        "instr",
+        "author",
+        "string",
+    }
 )
-# Elements whose w:val holds free text (content control titles, form fields, document variables).
+# Elements whose w:val holds free text: content control titles, form fields, document variables,
+# table alt text, mail merge sources.
 _TEXT_VALUE_ELEMENTS = frozenset(
     w(tag)
     for tag in (
@@ -117,6 +131,10 @@ _TEXT_VALUE_ELEMENTS = frozenset(
         "default",
         "docVar",
         "format",
+        "tblCaption",
+        "tblDescription",
+        "connectString",
+        "query",
     )
 )
 # Alt text is read by people, so it is also searched for names missing from the key.

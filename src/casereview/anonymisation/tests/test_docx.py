@@ -308,3 +308,31 @@ def test_a_damaged_or_truncated_document_is_refused_cleanly(leaky):
     for data in (bytes(damaged), leaky[: len(leaky) // 2]):
         with pytest.raises(AnonymiseError):
             Anonymiser(KEY).anonymise_docx(data)
+
+
+def test_table_alt_text_and_wordart_are_anonymised():
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=1)
+    table.cell(0, 0).text = "Contacts"
+    properties = table._tbl.tblPr
+    for tag, value in (
+        ("tblCaption", "Tobias Quenby"),
+        ("tblDescription", "Calls to 07700 900461"),
+    ):
+        element = properties.makeelement(f"{W}{tag}", {f"{W}val": value})
+        properties.append(element)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    parts = all_parts(buffer.getvalue())
+    wordart = (
+        '<w:p><w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml" id="WordArt1">'
+        '<v:textpath string="Marnie Quenby"/></v:shape></w:pict></w:r></w:p>'
+    )
+    parts["word/document.xml"] = (
+        parts["word/document.xml"].decode().replace("<w:sectPr", wordart + "<w:sectPr", 1).encode()
+    )
+    out, _ = Anonymiser(KEY).anonymise_docx(_zip(parts))
+    body = all_parts(out)["word/document.xml"].decode()
+    assert 'w:val="Child A"' in body
+    assert 'w:val="Calls to [phone]"' in body
+    assert 'string="Mother"' in body
