@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import NamedTuple
 
 # Codes this module can give a date cell, strongest first (one problem per cell).
 DITTO = "ditto"
@@ -25,9 +26,11 @@ _EARLIEST_YEAR = 1900
 _LATEST_YEAR = 2099
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedDate:
+class ParsedDate(NamedTuple):
     """What a date cell says: the date to order by (or None) and the problem code (or None).
+
+    A NamedTuple rather than a frozen dataclass: one is made for every row, and this is four
+    times cheaper to build.
 
     ``value`` is set for a good date, a two-digit year, a date with a time of day, and the first
     date of a range when that first date is complete. ``note`` is a short plain-words detail for

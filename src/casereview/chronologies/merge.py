@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from casereview.chronologies.checks import Problem, check_chronology
 from casereview.chronologies.dates import format_date, straighten, today_in_uk
@@ -256,9 +257,11 @@ _TOKEN = re.compile(r"[a-z0-9]+|&")
 _SUFFIXES = ("ings", "ing", "edly", "ed", "es", "s", "ly", "e")
 
 
-@dataclass(frozen=True, slots=True)
-class MergedRow:
-    """One row of the merged chronology: its agency, source file and row, and its problems."""
+class MergedRow(NamedTuple):
+    """One row of the merged chronology: its agency, source file and row, and its problems.
+
+    An immutable NamedTuple, cheap to build for every row of every agency.
+    """
 
     date: date | None
     agency: str

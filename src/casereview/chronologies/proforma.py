@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import NamedTuple
 
 from casereview.chronologies.dates import (
     ParsedDate,
@@ -45,7 +46,6 @@ HEADINGS = {
 }
 EXPECTED_HEADINGS = "; ".join(HEADINGS.values())
 
-_EMPTY: Mapping = MappingProxyType({})  # shared by the many rows with no extras or merges
 _HEADER_SEARCH_ROWS = 100  # title, agency and instructions lines above the table
 _BLANK_HEADER = "Column {number}"
 
@@ -54,20 +54,23 @@ class ChronologyReadError(Exception):
     """A file cannot be read as a chronology; the message names the file and says why."""
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+_EMPTY: Mapping = MappingProxyType({})  # shared by the many rows with no extras or merges
+
+
+class Row(NamedTuple):
     """One row of an agency's chronology, as written, with its date read.
 
-    ``merged`` maps a column key to the first and last row numbers of a cell merged across rows
-    (each row of the span holds the cell's text).
+    ``cells`` holds the seven canonical keys; ``merged`` maps a column key to the first and last
+    row numbers of a cell merged across rows (each row of the span holds the cell's text). An
+    immutable NamedTuple: cheap to build for tens of thousands of rows.
     """
 
     number: int
     date_text: str
     date: ParsedDate
     cells: Mapping[str, str]
-    extra: Mapping[str, str] = field(default_factory=dict)
-    merged: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    extra: Mapping[str, str] = _EMPTY
+    merged: Mapping[str, tuple[int, int]] = _EMPTY
 
     def text(self, key: str) -> str:
         """The text of a canonical column ("" when empty)."""
