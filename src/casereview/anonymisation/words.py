@@ -125,12 +125,12 @@ ash badger bank banks bell berry birch bird black bloom bond brook brooks brown 
 butcher butler carter chance church clay cook cooper crane cross dale dawn day dean drake
 fair faith field fields finch fish fisher fletcher ford forest fox frost gardner gay glass
 gold golden grace grant gray green grey guy hall hart hawk heath heron hill holly honey hope
-hunt hunter iris ivy jack joy june king knight lake lamb lane law lee little long mann mark
-marsh mason may mill miller moon moore moss new nice north oak page park parker pearl penny
-pike pine pool porter power price rain read reed rich rivers robin rock rose ruby sage
-salmon savage sharp shepherd short silver skinner small smith snow sparrow spring stone
-storm street summer swan taylor temple thorn turner walker wall ward waters west wheeler
-white wild will winter wise wolf wood woods wren young
+hunt hunter iris ivy jack joy june king knight lake lamb lane law lee little long mark marsh
+mason may mill miller moon moore moss new nice north oak page park parker pearl penny pike
+pine pool porter power price rain read reed rich rivers robin rock rose ruby sage salmon
+savage sharp shepherd short silver skinner small smith snow sparrow spring stone storm
+street summer swan taylor temple thorn turner walker wall ward waters west wheeler white
+wild will winter wise wolf wood woods wren young
 """
 )
 
