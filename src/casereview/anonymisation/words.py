@@ -121,16 +121,21 @@ yet you young your yourself youth z
 # Surnames and first names that are also ordinary words: never replaced in lower case.
 ORDINARY_NAME_WORDS: frozenset[str] = _words(
     """
-ash badger bank banks bell berry birch bird black bloom bond brook brooks brown bull bush
-butcher butler carter chance church clay cook cooper crane cross dale dawn day dean drake
-fair faith field fields finch fish fisher fletcher ford forest fox frost gardner gay glass
-gold golden grace grant gray green grey guy hall hart hawk heath heron hill holly honey hope
-hunt hunter iris ivy jack joy june king knight lake lamb lane law lee little long mark marsh
-mason may mill miller moon moore moss new nice north oak page park parker pearl penny pike
-pine pool porter power price rain read reed rich rivers robin rock rose ruby sage salmon
-savage sharp shepherd short silver skinner small smith snow sparrow spring stone storm
-street summer swan taylor temple thorn turner walker wall ward waters west wheeler white
-wild will winter wise wolf wood woods wren young
+amber angel april art ash august autumn badger baker bank banks barber baron bay bell berry
+birch bird bishop black bloom bob bond brewer bright brook brooks brown bull bush butcher
+butler carpenter carter cash chance chandler chase church clay cliff cook cooper coral crane
+cross crow crystal daisy dale dawn day dean dove drake draper drew duke dusty dyer earl fair
+faith farmer field fields finch fish fisher fletcher flint ford forest fowler fox frank
+frost gardener gardner gay gene glass glen glover gold golden grace grant gray green grey
+guy hale hall hart hawk hazel heath heather heron hill holly honey hooper hope hunt hunter
+iris ivy jack jade jasper jay joy june king knight lake lamb lane law lee lily little long
+major mark marsh mason may miles mill miller misty moon moore moss new nice noble north oak
+olive page painter park parker pat pearl penny pike pine pool poppy porter potter power
+price prince queen rain ray read reed rich river rivers rob robin rock rose royal ruby rush
+rusty sage salmon sandy savage sawyer sharp shepherd short silver skinner sky slater small
+smith snow sparrow spring stone storm stormy street strong sue summer sunny swallow swan
+swift tanner taylor temple thatcher thorn turner violet wade walker wall ward waters weaver
+webb west wheeler white wild will winter wise wolf wood woods wren wright young
 """
 )
 
@@ -139,57 +144,56 @@ FIRST_NAMES: frozenset[str] = _words(
     """
 Aaron Abbie Abdul Abigail Adam Adrian Adriana Adrienne Aimee Alan Albert Alec Alejandra
 Alejandro Alex Alexa Alexander Alexandra Alexandria Alexis Alfred Alice Alicia Alisha Alison
-Allan Allen Allison Alvin Alyssa Amanda Amber Amelia Amy Ana Andre Andrea Andres Andrew
-Angel Angela Angelica Angie Anita Ann Anna Anne Annette Anthony Antonio Antony Ariana Ariel
-Arthur Ashlee Ashleigh Ashley Audrey Austin Bailey Barbara Barry Becky Belinda Ben Benjamin
-Bernard Beth Bethan Bethany Betty Beverley Beverly Bianca Billy Blake Bob Bobby Bonnie Brad
-Bradley Brady Brandi Brandon Brandy Breanna Brenda Brendan Brent Brett Brian Briana Brianna
-Bridget Brittany Brittney Brooke Bruce Bryan Bryce Caitlin Caitlyn Caleb Callum Calvin
-Cameron Candace Candice Carl Carla Carlos Carly Carmen Carol Carole Caroline Carolyn Carrie
-Casey Cassandra Cassidy Cassie Catherine Cathy Cesar Chad Charlene Charles Charlie Charlotte
-Chase Chelsea Chelsey Cheryl Cheyenne Chloe Chris Christian Christie Christina Christine
+Allan Allen Allison Alvin Alyssa Amanda Amelia Amy Ana Andre Andrea Andres Andrew Angela
+Angelica Angie Anita Ann Anna Anne Annette Anthony Antonio Antony Ariana Ariel Arthur Ashlee
+Ashleigh Ashley Audrey Austin Bailey Barbara Barry Becky Belinda Ben Benjamin Bernard Beth
+Bethan Bethany Betty Beverley Beverly Bianca Billy Blake Bobby Bonnie Brad Bradley Brady
+Brandi Brandon Brandy Breanna Brenda Brendan Brent Brett Brian Briana Brianna Bridget
+Brittany Brittney Brooke Bruce Bryan Bryce Caitlin Caitlyn Caleb Callum Calvin Cameron
+Candace Candice Carl Carla Carlos Carly Carmen Carol Carole Caroline Carolyn Carrie Casey
+Cassandra Cassidy Cassie Catherine Cathy Cesar Chad Charlene Charles Charlie Charlotte
+Chelsea Chelsey Cheryl Cheyenne Chloe Chris Christian Christie Christina Christine
 Christopher Christy Cindy Claire Clare Clarence Claudia Clayton Clifford Clinton Clive Cody
 Cole Colin Colleen Collin Colton Connie Connor Conor Corey Cory Courtney Craig Cristian
-Cristina Crystal Curtis Cynthia Daisy Dakota Dalton Damian Damien Damon Dan Dana Daniel
-Danielle Danny Darin Darius Darlene Darrell Darren Darryl Daryl Dave David Deanna Debbie
-Deborah Debra Declan Denis Denise Dennis Derek Derrick Desiree Destiny Devin Devon Diamond
-Diana Diane Dillon Dominic Dominique Don Donald Donna Doris Dorothy Douglas Drew Duane
-Duncan Dustin Dwayne Dylan Earl Ebony Eddie Edgar Eduardo Edward Edwin Eileen Elaine Eleanor
-Elijah Elizabeth Ellen Ellie Elliot Elliott Emily Emma Eric Erica Erik Erika Erin Ernest
-Ethan Eugene Evan Evelyn Felicia Fernando Fiona Frances Francesca Francis Francisco Frank
-Franklin Fred Frederick Gabriel Gabriela Gabriella Gabrielle Gail Gareth Garrett Garry Gary
-Gavin Gemma Gene Geoffrey George Georgia Georgina Gerald Geraldine Gerard Gilbert Gillian
-Gina Glen Glenda Glenn Gloria Gordon Graeme Graham Greg Gregg Gregory Gwendolyn Hailey Haley
-Hannah Harold Harriet Harry Hayden Hayley Hazel Heather Hector Heidi Helen Henry Herbert
-Hilary Hollie Howard Hugh Iain Ian Irene Isaac Isabel Isabella Isaiah Ivan Jackie Jackson
-Jaclyn Jacob Jacqueline Jade Jaime Jake James Jamie Jane Janet Janice Jared Jasmin Jasmine
-Jason Javier Jay Jayne Jean Jeanette Jeanne Jeff Jeffery Jeffrey Jemma Jenna Jennifer Jenny
-Jeremiah Jeremy Jermaine Jerome Jerry Jesse Jessica Jesus Jill Jillian Jim Jimmy Joan Joann
-Joanna Joanne Jocelyn Jodi Jodie Jody Joe Joel John Johnathan Johnny Jon Jonathan Jonathon
-Jordan Jorge Jose Joseph Josephine Josh Joshua Joyce Juan Judith Judy Julia Julian Julie
-Justin Kaitlin Kaitlyn Kara Karen Kari Karina Karl Karla Kate Katelyn Katherine Kathleen
-Kathryn Kathy Katie Katrina Katy Kayla Kaylee Kayleigh Keith Kelli Kellie Kelly Kelsey
-Kendra Kenneth Kent Kerri Kerry Kevin Kiara Kieran Kim Kimberley Kimberly Kirk Kirsten
-Kirsty Krista Kristen Kristi Kristie Kristin Kristina Kristine Kristopher Kristy Krystal
-Kurt Kyle Kylie Lacey Lance Larry Latasha Latoya Laura Lauren Laurie Lawrence Leah Leanne
-Leigh Leon Leonard Leroy Lesley Leslie Levi Lewis Liam Linda Lindsay Lindsey Lisa Logan
-Lonnie Loretta Lori Lorraine Louis Louise Lucas Lucy Luis Luke Lydia Lynda Lynn Lynne
-Mackenzie Madeline Madison Makayla Malcolm Malik Mallory Mandy Manuel Marc Marcia Marco
-Marcus Margaret Maria Mariah Marian Marie Marilyn Mario Marion Marisa Marissa Martha Martin
-Martyn Marvin Mary Mathew Matthew Maureen Maurice Max Maxwell Mckenzie Meagan Megan Meghan
-Melanie Melinda Melissa Melody Melvin Mercedes Meredith Mia Michael Michaela Micheal Michele
-Michelle Miguel Mikayla Mike Mindy Miranda Misty Mitchell Mohamed Mohammad Mohammed Molly
-Monica Monique Morgan Nancy Naomi Natalie Natasha Nathan Nathaniel Neil Nicholas Nichole
-Nicola Nicolas Nicole Nigel Nina Noah Norma Norman Oliver Olivia Omar Oscar Owen Paige Pam
-Pamela Patricia Patrick Patty Paul Paula Pauline Pedro Peggy Perry Peter Philip Phillip
-Phyllis Preston Priscilla Rachael Rachel Ralph Randall Randy Raven Ray Raymond Rebecca
-Rebekah Reece Regina Reginald Renee Rhonda Rhys Ricardo Richard Rick Rickey Ricky Riley Rita
-Robert Roberta Roberto Robyn Rodney Roger Ronald Ronnie Rosemary Rosie Ross Roy Ruben
-Russell Ruth Ryan Sabrina Sally Sam Samantha Samuel Sandra Sandy Sara Sarah Savannah Scott
-Sean Selena Sergio Seth Shane Shannon Shari Sharon Shaun Shawn Shawna Sheena Sheila Shelby
-Shelia Shelley Shelly Sheri Sherri Sherry Sheryl Shirley Sian Sierra Simon Sonia Sonya
-Sophia Sophie Spencer Stacey Stacie Stacy Stanley Stefanie Stephanie Stephen Steve Steven
-Stewart Stuart Sue Susan Suzanne Sydney Sylvia Tabitha Tamara Tami Tammie Tammy Tanner Tanya
+Cristina Curtis Cynthia Dakota Dalton Damian Damien Damon Dan Dana Daniel Danielle Danny
+Darin Darius Darlene Darrell Darren Darryl Daryl Dave David Deanna Debbie Deborah Debra
+Declan Denis Denise Dennis Derek Derrick Desiree Destiny Devin Devon Diamond Diana Diane
+Dillon Dominic Dominique Don Donald Donna Doris Dorothy Douglas Duane Duncan Dustin Dwayne
+Dylan Ebony Eddie Edgar Eduardo Edward Edwin Eileen Elaine Eleanor Elijah Elizabeth Ellen
+Ellie Elliot Elliott Emily Emma Eric Erica Erik Erika Erin Ernest Ethan Eugene Evan Evelyn
+Felicia Fernando Fiona Frances Francesca Francis Francisco Franklin Fred Frederick Gabriel
+Gabriela Gabriella Gabrielle Gail Gareth Garrett Garry Gary Gavin Gemma Geoffrey George
+Georgia Georgina Gerald Geraldine Gerard Gilbert Gillian Gina Glenda Glenn Gloria Gordon
+Graeme Graham Greg Gregg Gregory Gwendolyn Hailey Haley Hannah Harold Harriet Harry Hayden
+Hayley Hector Heidi Helen Henry Herbert Hilary Hollie Howard Hugh Iain Ian Irene Isaac
+Isabel Isabella Isaiah Ivan Jackie Jackson Jaclyn Jacob Jacqueline Jaime Jake James Jamie
+Jane Janet Janice Jared Jasmin Jasmine Jason Javier Jayne Jean Jeanette Jeanne Jeff Jeffery
+Jeffrey Jemma Jenna Jennifer Jenny Jeremiah Jeremy Jermaine Jerome Jerry Jesse Jessica Jesus
+Jill Jillian Jim Jimmy Joan Joann Joanna Joanne Jocelyn Jodi Jodie Jody Joe Joel John
+Johnathan Johnny Jon Jonathan Jonathon Jordan Jorge Jose Joseph Josephine Josh Joshua Joyce
+Juan Judith Judy Julia Julian Julie Justin Kaitlin Kaitlyn Kara Karen Kari Karina Karl Karla
+Kate Katelyn Katherine Kathleen Kathryn Kathy Katie Katrina Katy Kayla Kaylee Kayleigh Keith
+Kelli Kellie Kelly Kelsey Kendra Kenneth Kent Kerri Kerry Kevin Kiara Kieran Kim Kimberley
+Kimberly Kirk Kirsten Kirsty Krista Kristen Kristi Kristie Kristin Kristina Kristine
+Kristopher Kristy Krystal Kurt Kyle Kylie Lacey Lance Larry Latasha Latoya Laura Lauren
+Laurie Lawrence Leah Leanne Leigh Leon Leonard Leroy Lesley Leslie Levi Lewis Liam Linda
+Lindsay Lindsey Lisa Logan Lonnie Loretta Lori Lorraine Louis Louise Lucas Lucy Luis Luke
+Lydia Lynda Lynn Lynne Mackenzie Madeline Madison Makayla Malcolm Malik Mallory Mandy Manuel
+Marc Marcia Marco Marcus Margaret Maria Mariah Marian Marie Marilyn Mario Marion Marisa
+Marissa Martha Martin Martyn Marvin Mary Mathew Matthew Maureen Maurice Max Maxwell Mckenzie
+Meagan Megan Meghan Melanie Melinda Melissa Melody Melvin Mercedes Meredith Mia Michael
+Michaela Micheal Michele Michelle Miguel Mikayla Mike Mindy Miranda Mitchell Mohamed
+Mohammad Mohammed Molly Monica Monique Morgan Nancy Naomi Natalie Natasha Nathan Nathaniel
+Neil Nicholas Nichole Nicola Nicolas Nicole Nigel Nina Noah Norma Norman Oliver Olivia Omar
+Oscar Owen Paige Pam Pamela Patricia Patrick Patty Paul Paula Pauline Pedro Peggy Perry
+Peter Philip Phillip Phyllis Preston Priscilla Rachael Rachel Ralph Randall Randy Raven
+Raymond Rebecca Rebekah Reece Regina Reginald Renee Rhonda Rhys Ricardo Richard Rick Rickey
+Ricky Riley Rita Robert Roberta Roberto Robyn Rodney Roger Ronald Ronnie Rosemary Rosie Ross
+Roy Ruben Russell Ruth Ryan Sabrina Sally Sam Samantha Samuel Sandra Sara Sarah Savannah
+Scott Sean Selena Sergio Seth Shane Shannon Shari Sharon Shaun Shawn Shawna Sheena Sheila
+Shelby Shelia Shelley Shelly Sheri Sherri Sherry Sheryl Shirley Sian Sierra Simon Sonia
+Sonya Sophia Sophie Spencer Stacey Stacie Stacy Stanley Stefanie Stephanie Stephen Steve
+Steven Stewart Stuart Susan Suzanne Sydney Sylvia Tabitha Tamara Tami Tammie Tammy Tanya
 Tara Tasha Terence Teresa Terrance Terrence Terri Terry Theodore Theresa Thomas Tiffany Tim
 Timothy Tina Toby Todd Tom Tommy Toni Tony Tonya Tracey Traci Tracie Tracy Travis Trevor
 Tricia Tristan Troy Tyler Tyrone Valerie Vanessa Vernon Veronica Vicki Vickie Victor
