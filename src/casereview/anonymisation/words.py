@@ -1,7 +1,8 @@
 """Word lists for deciding what is an ordinary English word and what looks like a person's name.
 
 Generated once from Faker's en_US lorem list and en_GB/en_US first names (MIT licence), plus the
-vocabulary of safeguarding reports, so that no download is needed at run time.
+vocabulary of safeguarding reports, so that no download is needed at run time. Edit the lists
+here directly, keeping each in alphabetical order.
 """
 
 
