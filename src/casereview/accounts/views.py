@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 
 import segno
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -42,11 +44,14 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return redirect(_safe_next(request))
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        person = auth.authenticate(
-            request,
-            email=form.cleaned_data["email"].lower(),
-            password=form.cleaned_data["password"],
-        )
+        email = form.cleaned_data["email"].lower()
+        if too_many_failures(email):
+            audit.record("SIGN_IN_LOCKED_OUT", outcome="denied", request=request)
+            form.add_error(None, GENERIC_FAILURE)
+            return render(
+                request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request)}
+            )
+        person = auth.authenticate(request, email=email, password=form.cleaned_data["password"])
         if person is not None:
             device = confirmed_device(person)
             if device is None:
@@ -57,6 +62,18 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse_lazy('accounts:sign-in-code')}?next={_safe_next(request)}")
         form.add_error(None, GENERIC_FAILURE)
     return render(request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request)})
+
+
+MAX_FAILURES_AN_HOUR = 20
+
+
+def too_many_failures(email: str) -> bool:
+    """At most 20 failures an hour for one account across all addresses (SECURITY.md AU-1)."""
+    from axes.models import AccessFailureLog
+
+    since = timezone.now() - dt.timedelta(hours=1)
+    recent = AccessFailureLog.objects.filter(username=email, attempt_time__gte=since)
+    return recent.count() >= MAX_FAILURES_AN_HOUR
 
 
 def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:

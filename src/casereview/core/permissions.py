@@ -168,14 +168,18 @@ def gate(action: str | None, *, lookup: Callable[[HttpRequest, dict], object] | 
                 # Every gated page needs a person: a visitor is sent to sign in (AZ-1).
                 return redirect_to_login(request.get_full_path())
             obj = None
-            if lookup is not None:
-                obj = lookup(request, kwargs)
-                if obj is None:
-                    raise Http404
-            if action is not None:
-                if obj is None:
-                    raise RuntimeError("a gated action needs a lookup")
-                require(request.user, action, obj)
+            try:
+                if lookup is not None:
+                    obj = lookup(request, kwargs)
+                    if obj is None:
+                        raise Http404
+                if action is not None:
+                    if obj is None:
+                        raise RuntimeError("a gated action needs a lookup")
+                    require(request.user, action, obj)
+            except (Http404, PermissionDenied) as refusal:
+                _record_refusal(request, action, refusal)
+                raise
             return (
                 view(request, *args, obj=obj, **kwargs)
                 if lookup
@@ -186,6 +190,24 @@ def gate(action: str | None, *, lookup: Callable[[HttpRequest, dict], object] | 
         return wrapped
 
     return decorator
+
+
+def _record_refusal(request: HttpRequest, action: str | None, refusal: Exception) -> None:
+    """One denied event for each refused request of a signed-in person (SECURITY.md LG-1)."""
+    from casereview.core import models as audit
+
+    audit.record(
+        "ACCESS_DENIED",
+        actor=request.user,
+        outcome="denied",
+        request=request,
+        detail={
+            "action": action or "signed-in",
+            "status": 404 if isinstance(refusal, Http404) else 403,
+            "method": request.method,
+            "path": request.path,
+        },
+    )
 
 
 def public(view):

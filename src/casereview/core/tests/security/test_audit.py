@@ -79,7 +79,6 @@ def test_asking_agencies_records_the_business_manager_as_actor(world, clients):
     assert kinds["STAGE_CHANGED"].detail["transition"] == "ask_agencies"
 
 
-@pytest.mark.xfail(strict=True, reason="the gate does not record refusals yet (LG-1)")
 def test_a_refused_read_writes_one_denied_event(world, clients):
     before = AuditEvent.objects.count()
     response = clients["police_author"].get(detail_url(world.own["information-gathering"]))

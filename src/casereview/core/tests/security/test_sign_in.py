@@ -150,9 +150,6 @@ def test_the_lockout_is_audited_and_each_failure_logged(cast, client, clock):
     assert AuditEvent.objects.filter(kind="SIGN_IN_LOCKED_OUT", outcome="denied").exists()
 
 
-@pytest.mark.xfail(
-    strict=True, reason="no per-username cap across addresses is configured yet (AU-1: 20/h)"
-)
 def test_at_most_twenty_failures_an_hour_for_one_person_across_addresses(cast, clock):
     for n in range(5):
         for _ in range(4):  # below the per-address limit each time
