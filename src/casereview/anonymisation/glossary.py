@@ -47,7 +47,7 @@ STARTER_ACRONYMS: dict[str, str] = {
     "PPN": "Public Protection Notice",
     "RCPC": "Review Child Protection Conference",
     "S47": "Section 47 enquiry (Children Act 1989)",
-    "SAMR": "Safeguarding Adults Multi-agency Review",
+    "SAMR": "Single Agency Management Review",
     "SCB": "Safeguarding Children Board",
     "SCR": "Serious Case Review",
     "SENCO": "Special Educational Needs Coordinator",
