@@ -10,6 +10,8 @@ Each URL name (``namespace:name``) maps to:
 - ``object``: the fixture object that fills the path (``referral:<stage>``, ``request``,
   ``deadline``, ``notification``, ``document``, ``board``, ``letter-template`` (a board and
   a letter kind), ``reset-link``);
+- ``also``: further objects (workflow states) a GET is tried on: the agencies asked can find
+  a case once they are asked, so a rule that let them read it would show there;
 - ``shows``: what an allowed GET must show of that object (``child_name``, ``reference``,
   ``board_name``, ``document_bytes``): the canary a denial must never show;
 - ``audited``: an allowed GET writes exactly one audit event (SECURITY.md LG-1);
@@ -134,6 +136,11 @@ URLS: dict[str, dict] = {
     "referrals:detail": {
         "methods": {"GET": "referral.view"},
         "object": "referral:received",
+        "also": [
+            "referral:information-gathering",
+            "referral:awaiting-decision",
+            "referral:review-open",
+        ],
         "shows": "child_name",
         "audited": True,
     },
