@@ -212,7 +212,7 @@ def layout(key: KeyReference, relations: Sequence[Relation], labels_only: bool =
             return wanted, min(order[m] for m in unit)
 
         units.sort(key=anchor)
-        cursor = MARGIN
+        cursor: float = MARGIN
         for unit in units:
             widths = [_label_width(text_of[m]) + GAP for m in unit]
             total = sum(widths)
@@ -334,7 +334,9 @@ def describe(
     return " ".join(sentences)
 
 
-def _shape(group: ET.Element, sex: str, x: float, y: float, half: float, attrs: dict) -> None:
+def _shape(
+    group: ET.Element, sex: str, x: float, y: float, half: float, attrs: dict[str, str]
+) -> None:
     if sex == "m":
         box = {"x": _n(x - half), "y": _n(y - half), "width": _n(2 * half), "height": _n(2 * half)}
         ET.SubElement(group, "rect", {**box, **attrs})
@@ -445,8 +447,8 @@ def _draw_children(parent: ET.Element, relations: Sequence[Relation], placed: La
     for child, its_parents in by_child.items():
         families[frozenset(its_parents)].append(child)
     drawn: list[tuple[float, float, list[Placement]]] = []
-    for its_parents, children in families.items():
-        spots = [placed.placements[p] for p in sorted(its_parents)]
+    for couple, children in families.items():
+        spots = [placed.placements[p] for p in sorted(couple)]
         origin_x = sum(p.x for p in spots) / len(spots)
         # From the middle of a couple's line; from below the label of a parent alone.
         origin_y = spots[0].y if len(spots) > 1 else spots[0].y + SYMBOL / 2 + 28
