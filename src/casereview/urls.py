@@ -5,6 +5,7 @@ urlpatterns = [
     path("accounts/", include("casereview.accounts.urls")),
     path("", include("casereview.boards.urls")),
     path("", include("casereview.referrals.urls")),
+    path("", include("casereview.reviews.urls")),
 ]
 
 handler403 = "casereview.core.errors.forbidden"

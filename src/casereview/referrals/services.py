@@ -395,9 +395,9 @@ def referral_decide(
 
 
 def _open_review(referral: Referral, outcome: Outcome, now: dt.datetime) -> None:
-    from casereview.reviews.models import Review
+    from casereview.reviews.services import review_open
 
-    Review.objects.create(referral=referral, kind=outcome.value, opened_at=now)
+    review_open(referral=referral, kind=outcome.value, at=now)
     profile = referral.board.profile
     deadline_set(
         referral,

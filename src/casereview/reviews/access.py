@@ -1,0 +1,117 @@
+"""Who may do what on one review: board roles, the review's own roles, and agency roles.
+
+Rules here are registered with the one gate in ``core.permissions``; each receives the
+person's board grants and the object, and reads the review's members once per request.
+"""
+
+from __future__ import annotations
+
+from casereview.boards.roles import CASE_STAFF_ROLES, Role
+from casereview.core.permissions import RULES, Access
+
+from .models import PANEL_ROLES, ReviewMember, ReviewRole
+
+
+def review_of(obj):
+    return obj if hasattr(obj, "commissions") and hasattr(obj, "referral") else obj.review
+
+
+def review_roles(access: Access, review) -> set[ReviewRole]:
+    cache = review.__dict__.setdefault("_roles_cache", {})
+    if access.person_id not in cache:
+        cache[access.person_id] = {
+            ReviewRole(role)
+            for role in ReviewMember.objects.filter(
+                review=review, person_id=access.person_id, is_active=True
+            ).values_list("role", flat=True)
+        }
+    return cache[access.person_id]
+
+
+def _excluded(access: Access, review) -> bool:
+    return ReviewRole.EXCLUDED in review_roles(access, review)
+
+
+def _agencies(access: Access, review) -> set[int]:
+    own = access.agencies_on(review.referral.board_id)
+    own |= set(
+        ReviewMember.objects.filter(
+            review=review, person_id=access.person_id, is_active=True, agency__isnull=False
+        ).values_list("agency_id", flat=True)
+    )
+    return own
+
+
+def is_process_staff(access: Access, obj) -> bool:
+    """The board's business manager and administrator, unless excluded from the review."""
+    review = review_of(obj)
+    return not _excluded(access, review) and access.has(
+        review.referral.board_id, Role.BUSINESS_MANAGER, Role.ADMINISTRATOR
+    )
+
+
+def is_panel(access: Access, obj) -> bool:
+    """The review's panel chair and members, the board's case staff; not the excluded."""
+    review = review_of(obj)
+    if _excluded(access, review):
+        return False
+    return bool(review_roles(access, review) & PANEL_ROLES) or bool(
+        access.roles_on(review.referral.board_id) & CASE_STAFF_ROLES
+    )
+
+
+def can_view_review(access: Access, obj) -> bool:
+    """Panel, process staff, overview author, and the commissioned agencies' people."""
+    review = review_of(obj)
+    if _excluded(access, review):
+        return False
+    if is_panel(access, review) or ReviewRole.OVERVIEW_AUTHOR in review_roles(access, review):
+        return True
+    commissioned = set(review.commissions.values_list("agency_id", flat=True))
+    return bool(_agencies(access, review) & commissioned)
+
+
+def is_commissioned_agency(access: Access, commission) -> bool:
+    """The commissioned agency's own officers and authors, and the board's process staff."""
+    review = commission.review
+    if is_process_staff(access, review):
+        return True
+    return not _excluded(access, review) and commission.agency_id in _agencies(access, review)
+
+
+def may_see_merged(access: Access, obj) -> bool:
+    """Process staff always; the panel once the merged chronology is shared with it."""
+    review = review_of(obj)
+    if is_process_staff(access, review):
+        return True
+    return review.chronology_shared_at is not None and is_panel(access, review)
+
+
+def is_panel_chair(access: Access, obj) -> bool:
+    """The review panel's chair, or the board chair."""
+    review = review_of(obj)
+    if _excluded(access, review):
+        return False
+    return ReviewRole.PANEL_CHAIR in review_roles(access, review) or access.has(
+        review.referral.board_id, Role.CHAIR
+    )
+
+
+RULES.update(
+    {
+        "review.view": can_view_review,
+        "review.manage": is_process_staff,
+        "commission.submit": is_commissioned_agency,
+        "commission.view": is_commissioned_agency,
+        "chronology.view_merged": may_see_merged,
+        "chronology.annotate": lambda access, obj: (
+            may_see_merged(access, obj) and is_panel(access, review_of(obj))
+        ),
+        "chronology.approve": lambda access, obj: (
+            may_see_merged(access, obj) and is_panel_chair(access, obj)
+        ),
+        "key_reference.manage": is_process_staff,
+        "document.anonymise": is_process_staff,
+        "document.read_original": is_process_staff,
+    }
+)

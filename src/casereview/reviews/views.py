@@ -1,0 +1,120 @@
+"""The review's page, its members and its agencies' due dates."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from casereview.core import models as audit
+from casereview.core.permissions import can, gate
+
+from . import services
+from .forms import CommissionDatesForm, MemberForm
+from .models import AgencyCommission, Review, ReviewMember
+
+
+def review_lookup(request: HttpRequest, kwargs: dict) -> Review:
+    """A review within the person's scope, or 404 (another board's, or excluded)."""
+    return get_object_or_404(
+        Review.objects.visible_to(request.user).select_related("referral__board__profile"),
+        pk=kwargs.pop("pk"),
+    )
+
+
+def commission_lookup(request: HttpRequest, kwargs: dict) -> AgencyCommission:
+    review = review_lookup(request, kwargs)
+    return get_object_or_404(
+        AgencyCommission.objects.select_related("agency", "review__referral__board"),
+        review=review,
+        pk=kwargs.pop("commission_pk"),
+    )
+
+
+@gate("review.view", lookup=review_lookup)
+@require_http_methods(["GET"])
+def review_detail(request: HttpRequest, obj: Review) -> HttpResponse:
+    review = obj
+    request.casereview_board = review.referral.board
+    audit.record(
+        "REVIEW_VIEWED",
+        actor=request.user,
+        board_id=review.referral.board_id,
+        referral_id=review.referral_id,
+        obj=review,
+    )
+    today = timezone.localdate()
+    commissions = [
+        c
+        for c in review.commissions.select_related("agency")
+        if can(request.user, "commission.view", c) or can(request.user, "review.manage", review)
+    ]
+    for c in commissions:
+        c.chronology_overdue = c.chronology_received_at is None and c.chronology_due_on < today
+    context = {
+        "review": review,
+        "referral": review.referral,
+        "profile": review.referral.board.profile,
+        "commissions": commissions,
+        "members": review.members.filter(is_active=True).select_related("person", "agency"),
+        "can_manage": can(request.user, "review.manage", review),
+        "can_see_merged": can(request.user, "chronology.view_merged", review),
+        "can_keep_key": can(request.user, "key_reference.manage", review),
+    }
+    return render(request, "reviews/detail.html", context)
+
+
+@gate("review.manage", lookup=review_lookup)
+@require_http_methods(["GET", "POST"])
+def review_members(request: HttpRequest, obj: Review) -> HttpResponse:
+    review = obj
+    request.casereview_board = review.referral.board
+    form = MemberForm(request.POST or None, board=review.referral.board)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.review_member_add(
+            review=review,
+            person=data["person"],
+            role=data["role"],
+            by=request.user,
+            agency=data["agency"],
+            reason=data["reason"],
+        )
+        messages.success(request, f"{data['person']} added to the review.")
+        return redirect("reviews:members", pk=review.pk)
+    members = review.members.filter(is_active=True).select_related("person", "agency")
+    return render(
+        request, "reviews/members.html", {"review": review, "form": form, "members": members}
+    )
+
+
+@gate("review.manage", lookup=review_lookup)
+@require_POST
+def review_member_remove(request: HttpRequest, obj: Review, member_pk: int) -> HttpResponse:
+    member = get_object_or_404(ReviewMember, review=obj, pk=member_pk)
+    services.review_member_remove(member=member, by=request.user)
+    messages.success(request, f"{member.person} removed from the review.")
+    return redirect("reviews:members", pk=obj.pk)
+
+
+@gate("review.manage", lookup=commission_lookup)
+@require_http_methods(["GET", "POST"])
+def commission_dates(request: HttpRequest, obj: AgencyCommission) -> HttpResponse:
+    commission = obj
+    request.casereview_board = commission.review.referral.board
+    form = CommissionDatesForm(
+        request.POST or None,
+        initial={
+            "chronology_due_on": commission.chronology_due_on,
+            "report_due_on": commission.report_due_on,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.commission_set_dates(commission=commission, by=request.user, **form.cleaned_data)
+        messages.success(request, f"Dates saved for {commission.agency.name}.")
+        return redirect("reviews:detail", pk=commission.review_id)
+    return render(
+        request, "reviews/commission_dates.html", {"commission": commission, "form": form}
+    )
