@@ -125,16 +125,16 @@ def _merged_records(merged: Merged) -> Iterable[list[object]]:
     notes = row_notes(merged)
     for position, row in enumerate(merged.rows):
         cells = row.row.cells
-        yield [
-            row.date,
-            row.row.date_text,
-            row.agency,
-            row.number,
-            *(cells.get(key, "") for key in COLUMNS[1:]),
-            *(row.row.extra.get(name, "") for name in extras),
-            _problem_text(row.problems),
-            "\n".join(notes.get(position, ())),
-        ]
+        record: list[object] = [row.date, row.row.date_text, row.agency, row.number]
+        record.extend([cells.get(key, "") for key in _TEXT_KEYS])
+        if extras:
+            record.extend([row.row.extra.get(name, "") for name in extras])
+        record.append(_problem_text(row.problems) if row.problems else "")
+        record.append("\n".join(notes[position]) if position in notes else "")
+        yield record
+
+
+_TEXT_KEYS = COLUMNS[1:]
 
 
 def write_merged(
@@ -161,12 +161,27 @@ def write_csv(
         marking_line = [page_heading(reference, marking), "Merged chronology"]
         writer.writerow(_csv_cells(marking_line + [""] * (len(headings) - len(marking_line))))
         writer.writerow(_csv_cells(headings))
+        shown: dict[date, str] = {}  # a chronology has far fewer dates than rows
         for record in _merged_records(merged):
-            record[0] = format_date(record[0]) if record[0] else ""  # type: ignore[arg-type]
-            writer.writerow(_csv_cells(record))
+            when = record[0]
+            if when:
+                record[0] = shown.get(when) or shown.setdefault(when, format_date(when))  # type: ignore[arg-type]
+            else:
+                record[0] = ""
+            record[3] = str(record[3])
+            writer.writerow(_csv_text_cells(record))  # type: ignore[arg-type]
 
 
 _RISKY_FIRST = frozenset([*_FORMULA_STARTS, "'"])
+
+
+def _csv_text_cells(record: list[str]) -> list[str]:
+    """Cells that are all text already, quoted where a formula could start (EX-1)."""
+    # Only a cell whose first character could start a formula needs the full test.
+    return [
+        "'" + text if text and text[0] in _RISKY_FIRST and needs_quote(text) else text
+        for text in record
+    ]
 
 
 def _csv_cells(record: Sequence[object]) -> list[str]:

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from casereview.chronologies.checks import Problem, check_chronology
 from casereview.chronologies.dates import format_date, straighten, today_in_uk
-from casereview.chronologies.proforma import COLUMNS, TEXT_COLUMNS, Chronology, Row
+from casereview.chronologies.proforma import COLUMNS, Chronology, Row
 
 DEFAULT_GAP_DAYS = 90
 DEFAULT_WINDOW_DAYS = 14
@@ -63,7 +63,7 @@ AGENCY_WORDS: dict[str, tuple[str, ...]] = {
         "midwife",
         "midwives",
         "midwifery",
-        "a & e",
+        "a&e",
         "doctor",
         "doctors",
     ),
@@ -82,7 +82,8 @@ AGENCY_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "probation": ("probation", "offender manager", "probation officer"),
     "housing": ("housing", "landlord", "tenancy", "housing officer"),
-    "CAMHS": ("camhs", "child and adolescent mental health"),
+    # "adolescent", not "child": a phrase is looked for only where its first word appears.
+    "CAMHS": ("camhs", "adolescent mental health"),
 }
 # A police "officer" is not one of these officers.
 _NOT_POLICE_OFFICER = frozenset(
@@ -253,7 +254,9 @@ _SYNONYMS = {
     "telephone": "phone",
     "phoned": "phone",
 }
-_TOKEN = re.compile(r"[a-z0-9]+|&")
+# "A&E" is one word, so the phrase does not start at every "a" in the text.
+_TOKEN = re.compile(r"a&e\b|[a-z0-9]+")
+_A_AND_E = re.compile(r"\ba\s*&\s*e\b")
 _SUFFIXES = ("ings", "ing", "edly", "ed", "es", "s", "ly", "e")
 
 
@@ -419,12 +422,13 @@ class _AgencyIndex:
         self._longest: dict[str, int] = {}
         for words in self._phrases:
             self._longest[words[0]] = max(self._longest.get(words[0], 0), len(words))
+        self._starts = frozenset(self._longest)
 
     def find(self, words: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
         """The agency phrases in a list of words: (start, end, phrase), left to right."""
         found: list[tuple[int, int, tuple[str, ...]]] = []
         longest = self._longest
-        if longest.keys().isdisjoint(words):
+        if self._starts.isdisjoint(words):
             return found  # most rows name no agency: one set operation instead of a loop
         phrases = self._phrases
         size = len(words)
@@ -473,8 +477,14 @@ class _AgencyIndex:
 
 
 def _words(text: str) -> list[str]:
-    """Lower-case words (and "&"), apostrophes dropped so "children's" is "childrens"."""
-    return _TOKEN.findall(straighten(text).casefold().replace("'", ""))
+    """Lower-case words, apostrophes dropped so "children's" is "childrens"."""
+    if text.isascii():  # the common case needs no straightening of quotes and dashes
+        text = text.lower().replace("'", "")
+    else:
+        text = straighten(text).casefold().replace("'", "")
+    if "&" in text:
+        text = _A_AND_E.sub("a&e", text)
+    return _TOKEN.findall(text)
 
 
 def _is_other_officer(words: list[str], position: int, phrase: tuple[str, ...]) -> bool:
@@ -506,15 +516,15 @@ def find_discrepancies(
     narratives: list[list[str]] = []
     for row in dated:
         own = index.agency_of_file[row.file_index]
-        # The narrative's words serve twice: for mentions, and (less the agency words) to compare.
-        words = _words(_narrative(row.row))
+        # One pass over all the row's words finds mentions; the narrative's words (before the
+        # marker), less the agency words, are what two rows' texts are compared on.
+        words = _words(f"{_narrative(row.row)}{_NARRATIVE_END}{_other_text(row.row)}")
         spans = index.find(words)
-        rest = _row_text(row.row, _OTHER_KEYS)
-        others = index.find(_words(rest)) if rest else []
-        found = index.mentions(spans + others, own) if spans or others else None
+        found = index.mentions(spans, own) if spans else None
         if found is not None:
+            end = words.index(_NARRATIVE_END_WORD)
             mentioning.append((row, own, found))
-            narratives.append(index.content_words(words, spans))
+            narratives.append(index.content_words(words[:end], [s for s in spans if s[1] <= end]))
     # Bucket by (agency, agency it mentions): a row only meets rows that mention it back.
     buckets: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for position, (row, own, found) in enumerate(mentioning):
@@ -549,6 +559,7 @@ class _WordMasks:
     ``a & b`` counted with int.bit_count, far cheaper than building set intersections."""
 
     def __init__(self, narratives: list[list[str]]) -> None:
+        self._narratives = narratives
         self._stems = [_content_stems(words) for words in narratives]
         bits: dict[str, int] = {}
         self.masks: list[int] = []
@@ -560,6 +571,10 @@ class _WordMasks:
                     bit = bits[word] = 1 << len(bits)
                 mask |= bit
             self.masks.append(mask)
+
+    def words(self, position: int) -> list[str]:
+        """The row's content words as written (lower case)."""
+        return self._narratives[position]
 
     def stems(self, position: int) -> frozenset[str]:
         """The row's content-word stems, without stop words."""
@@ -607,7 +622,7 @@ def _closest_pairs(
     index: _AgencyIndex,
 ) -> list[Discrepancy]:
     """Greedy pairing, closest in days first (then most similar): each row in one pair at most."""
-    candidates.sort(key=lambda c: (c[0], c[1], min(c[2], c[3]), max(c[2], c[3])))
+    candidates.sort()  # nearest first, then most similar, then merged order: deterministic
     used: set[int] = set()
     pairs: list[Discrepancy] = []
     for days, negative_score, first, second in candidates:
@@ -615,13 +630,13 @@ def _closest_pairs(
             continue
         used.update((first, second))
         shared = masks.stems(first) & masks.stems(second)
-        a, b = sorted((first, second), key=lambda p: _merged_position(mentioning[p][0]))
+        a, b = min(first, second), max(first, second)  # positions follow the merged order
         pairs.append(
             Discrepancy(
                 mentioning[a][0],
                 mentioning[b][0],
                 days,
-                _reason(mentioning[a], mentioning[b], shared, -negative_score, index),
+                _reason(mentioning[a], mentioning[b], masks.words(a), shared, -negative_score),
                 round(-negative_score, 3),
             )
         )
@@ -637,16 +652,16 @@ def _merged_position(row: MergedRow) -> tuple[object, ...]:
 def _reason(
     a: tuple[MergedRow, int, _Mentions],
     b: tuple[MergedRow, int, _Mentions],
+    words_a: list[str],
     shared: frozenset[str],
     score: float,
-    index: _AgencyIndex,
 ) -> str:
     """Why the two rows were paired, in a sentence the panel can check."""
     row_a, own_a, mentions_a = a
     row_b, own_b, mentions_b = b
     said_a = ", ".join(f'"{w}"' for w in mentions_a.words.get(own_b, [])[:3])
     said_b = ", ".join(f'"{w}"' for w in mentions_b.words.get(own_a, [])[:3])
-    words = ", ".join(_shown_words(row_a.row, shared)[:8])
+    words = ", ".join(_shown_words(words_a, shared)[:8])
     days = abs((row_b.date - row_a.date).days)  # type: ignore[operator]
     return (
         f"{row_a.agency} row {row_a.number} ({format_date(row_a.date)}) mentions {row_b.agency}"  # type: ignore[arg-type]
@@ -657,23 +672,47 @@ def _reason(
     )
 
 
-def _row_text(row: Row, keys: Iterable[str]) -> str:
-    """The row's cells joined (extra columns too), for finding mentions."""
-    parts = [row.cells.get(key, "") for key in keys]
-    parts.extend(row.extra.values())
-    return " \n ".join(part for part in parts if part)
+# Ends the narrative cells in a row's joined text; no agency phrase holds it.
+_NARRATIVE_END_WORD = "0narrativeend0"
+_NARRATIVE_END = f" {_NARRATIVE_END_WORD} "
+
+# Joins cells: the word "0" is in no agency phrase, so no phrase spans two cells, and it is
+# too short to count as a content word.
+_CELL_BREAK = " 0 "
 
 
-_OTHER_KEYS = tuple(key for key in COLUMNS[1:] if key not in TEXT_COLUMNS)
+def _other_text(row: Row) -> str:
+    """SOURCE OF RECORD, STAFF INVOLVED and any extra columns: they can name an agency too."""
+    cells = row.cells
+    text = f"{cells.get('source', '')}{_CELL_BREAK}{cells.get('staff', '')}"
+    if row.extra:
+        text = _CELL_BREAK.join([text, *row.extra.values()])
+    return text
 
 
 def _narrative(row: Row) -> str:
-    return " \n ".join(row.cells.get(key, "") for key in TEXT_COLUMNS)
+    """The four narrative columns joined."""
+    cells = row.cells
+    return _CELL_BREAK.join(
+        (
+            cells.get("child", ""),
+            cells.get("family", ""),
+            cells.get("communication", ""),
+            cells.get("comment", ""),
+        )
+    )
 
 
 def _content_stems(words: list[str]) -> frozenset[str]:
     """Content words, stemmed, without stop words."""
-    return frozenset(stem(word) for word in words if word not in _STOP_WORDS and len(word) > 1)
+    cache = _STEMS
+    return frozenset(
+        [
+            cache[word] if word in cache else stem(word)
+            for word in words
+            if len(word) > 1 and word not in _STOP_WORDS
+        ]
+    )
 
 
 _STEMS: dict[str, str] = {}
@@ -700,11 +739,11 @@ def _stem(word: str) -> str:
     return _SYNONYMS.get(word, word)
 
 
-def _shown_words(row: Row, shared: frozenset[str]) -> list[str]:
+def _shown_words(words: list[str], shared: frozenset[str]) -> list[str]:
     """The shared stems as the first row wrote them, in the order it wrote them."""
     shown: list[str] = []
     seen: set[str] = set()
-    for word in _words(_narrative(row)):
+    for word in words:
         key = stem(word)
         if key in shared and key not in seen:
             seen.add(key)
