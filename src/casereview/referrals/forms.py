@@ -157,9 +157,9 @@ class CriteriaFactsForm(forms.Form):
     def __init__(self, *args, test: criteria.CriteriaTest, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["other_children_note"].conditional = True
-        self.fields["other_children_note"].help_text = (
-            "Needed when the child has died and abuse or neglect is known or suspected."
-        )
+        self.fields[
+            "other_children_note"
+        ].help_text = "Needed when the child has died and abuse or neglect is known or suspected."
         if test is not criteria.CriteriaTest.WT2006:
             for name in (
                 "indicators",
@@ -168,6 +168,35 @@ class CriteriaFactsForm(forms.Form):
                 "particularly_serious_sexual_abuse",
             ):
                 del self.fields[name]
+
+    GROUPS = [
+        ("Death", ["child_died", "death_by_suicide", "abuse_or_neglect_factor_in_death"]),
+        (
+            "Harm",
+            [
+                "seriously_harmed",
+                "life_threatening_injury",
+                "serious_sexual_abuse",
+                "particularly_serious_sexual_abuse",
+                "permanent_impairment",
+            ],
+        ),
+        (
+            "Working together and other circumstances",
+            [
+                "interagency_concern",
+                "parent_murdered_homicide_review",
+                "parent_killed_domestic_violence",
+            ],
+        ),
+    ]
+
+    def groups(self):
+        """The yes/no facts under their questions, for one fieldset each."""
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.GROUPS
+        ]
 
     def facts(self) -> dict:
         data = dict(self.cleaned_data)
