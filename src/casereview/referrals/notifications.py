@@ -105,6 +105,8 @@ def _for_kind(referral: Referral, kind: str, now: dt.datetime) -> list[Notificat
         ]
     if kind == NotificationKind.FAMILY and profile.family_letter == "panel-decides":
         return []
+    if not applies(referral, kind):
+        return []
     return [
         Notification(
             referral=referral,
@@ -114,6 +116,17 @@ def _for_kind(referral: Referral, kind: str, now: dt.datetime) -> list[Notificat
             due_at=compute_due(now, profile.notify_chief_officers_within, referral.nation)[0],
         )
     ]
+
+
+def applies(referral: Referral, kind: str) -> bool:
+    """The Coroner where there was a death or an inquest; the CPS where there are criminal
+    proceedings (003 §2.1)."""
+    processes = set(referral.parallel_processes)
+    if kind == NotificationKind.CORONER:
+        return referral.harm_type == "death" or "inquest" in processes
+    if kind == NotificationKind.CPS:
+        return "criminal" in processes
+    return True
 
 
 def board_member_emails(referral: Referral) -> list[str]:

@@ -280,3 +280,13 @@ def test_reminders_go_once_to_officers_whose_answer_is_due_soon(cast, make_refer
         assert send_reminders.call() == 2
         assert send_reminders.call() == 0
     assert len(mail.outbox) == 2 and "Canary" not in mail.outbox[0].body
+
+
+def test_the_coroner_and_cps_are_told_only_where_the_case_involves_them(cast, make_referral):
+    harm = make_referral("review-open", harm_type="serious-harm")
+    kinds = set(harm.notifications.values_list("kind", flat=True))
+    assert "coroner" not in kinds
+    assert "cps" not in kinds
+    death = make_referral("review-open", harm_type="death", parallel_processes=["criminal"])
+    kinds = set(death.notifications.values_list("kind", flat=True))
+    assert {"coroner", "cps"} <= kinds
