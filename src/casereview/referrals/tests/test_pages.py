@@ -155,3 +155,30 @@ def test_a_named_officer_cannot_change_the_profile(cast, as_person):
     client = as_person(cast.police_officer)
     assert client.get(reverse("boards:profile", args=[cast.board.slug])).status_code == 200
     assert client.get(reverse("boards:profile-edit", args=[cast.board.slug])).status_code == 403
+
+
+def _case_page_queries(client, referral) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_case_page_makes_the_same_queries_whatever_the_number_of_agencies(
+    cast, as_person, make_referral
+):
+    from casereview.boards.models import Agency
+    from casereview.conftest import make_person
+
+    client = as_person(cast.manager)
+    few = make_referral("review-open")
+    for i in range(10):
+        officer = make_person(f"officer{i}@test.test", f"Officer {i}")
+        Agency.objects.create(
+            board=cast.board, name=f"Extra Agency {i}", kind="other", named_officer=officer
+        )
+    many = make_referral("review-open")
+    assert many.agency_requests.count() == 12
+    assert _case_page_queries(client, few) == _case_page_queries(client, many)
