@@ -9,6 +9,7 @@ writing: it reports the same changes, so ``check(anonymise(x))`` finds nothing t
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Iterable
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from casereview.anonymisation.detectors import TOKENS, find_redactions, parse_date
-from casereview.anonymisation.docx_parts import DocxError, treat_docx
+from casereview.anonymisation.docx_parts import MAX_PASSES, DocxError, treat_docx
 from casereview.anonymisation.edits import NAME, REDACTION, Edit, apply_edits, without_overlaps
 from casereview.anonymisation.flags import Flag, NameFlagger
 from casereview.anonymisation.glossary import glossary_words
@@ -112,11 +113,29 @@ class Anonymiser:
             date for entry in key if entry.dob and (date := parse_date(entry.dob)) is not None
         )
         self._flagger = NameFlagger(key, allow, known_words=_TOKEN_WORDS | glossary_words())
+        labels = sorted((e.label for e in key), key=len, reverse=True)
+        self._labels = (
+            re.compile(rf"(?<![^\W_])(?:{'|'.join(map(re.escape, labels))})(?![^\W_])")
+            if labels
+            else None
+        )
 
     def plan(self, text: str) -> list[Edit]:
-        """The edits that anonymise a text: redactions first, then names outside them."""
+        """The edits that anonymise a text: redactions first, then names outside them.
+
+        Labels already in the text are left whole: a label is never part of a name or of an
+        identifier, even where "Centre 1" follows a stray "Larkfield" to spell the alias
+        "Larkfield Centre", or "Social Worker 1 Child A Road" looks like an address. This keeps
+        anonymised text clean when it is checked again.
+        """
+        labels = [m.span() for m in self._labels.finditer(text)] if self._labels else []
         redactions = find_redactions(text, self._birth_dates)
-        return without_overlaps(redactions, self._matcher.find(text))
+        names = self._matcher.find(text)
+        if labels:
+            # An identifier may end in a label ("12 Mother Lane") but never start inside one.
+            redactions = [e for e in redactions if not any(a <= e.start < b for a, b in labels)]
+            names = [e for e in names if not _overlaps(e, labels)]
+        return without_overlaps(redactions, names)
 
     def flags(self, text: str) -> list[Flag]:
         """Likely names in an (anonymised) text that nothing accounts for."""
@@ -128,11 +147,14 @@ class Anonymiser:
         out_lines = []
         # Line by line: a sentence never spans paragraphs, and flags keep a short context.
         for line in text.splitlines(keepends=True):
-            edits = self.plan(line)
-            report.count_edits(edits)
-            new_line = apply_edits(line, edits)
-            report.add_flags(self.flags(new_line))
-            out_lines.append(new_line)
+            for _ in range(MAX_PASSES):
+                edits = self.plan(line)
+                if not edits:
+                    break
+                report.count_edits(edits)
+                line = apply_edits(line, edits)
+            report.add_flags(self.flags(line))
+            out_lines.append(line)
         return "".join(out_lines), report
 
     def anonymise_docx(self, data: bytes) -> tuple[bytes, Report]:
@@ -178,6 +200,10 @@ class Anonymiser:
         if target is not None:
             _write_atomically(Path(target), out)
         return report
+
+
+def _overlaps(edit: Edit, spans: list[tuple[int, int]]) -> bool:
+    return any(start < edit.end and edit.start < end for start, end in spans)
 
 
 def check_bytes(

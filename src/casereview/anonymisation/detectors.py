@@ -36,9 +36,11 @@ _NI_NUMBER = re.compile(r"(?<![\w])[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![\w])"
 
 _NHS_CANDIDATE = re.compile(r"(?<![\w+])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\w])")
 
-# A run of digits, spaces, hyphens and brackets that starts like a UK number; checked afterwards.
+# 0 and nine or ten more digits (or +44 and nine or ten), spaced by blanks, hyphens or brackets.
+# The count is in the expression so that a longer run ("07700 07700 02/04/2016") still yields
+# the number it starts with; the first digit after 0 is checked afterwards.
 _PHONE_CANDIDATE = re.compile(
-    r"(?<![\w+])(?:\+\s?44[\s-]?(?:\(0\)[\s-]?)?|\(0|0)\d(?:[\s()-]{0,3}\d){7,10}(?![\w])"
+    r"(?<![\w+])(?:\+\s?44[\s-]?(?:\(0\)[\s-]?)?|\(?0)\d(?:[\s()-]{0,3}\d){8,9}(?![\w])"
 )
 
 _MONTH = (

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from casereview.anonymisation.edits import Edit
+from casereview.anonymisation.edits import Edit, apply_edits
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -47,6 +47,10 @@ MAX_PART_BYTES = 128 * 1024 * 1024
 MAX_TOTAL_BYTES = 512 * 1024 * 1024
 MAX_RATIO = 200
 MAX_NESTING = 2
+
+# A replacement can complete another key name ("Larkfield" + "Centre 1" where "Larkfield
+# Centre" is an alias): texts are treated again until nothing changes, a few passes at most.
+MAX_PASSES = 3
 
 FIXED_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 FIXED_DATE = "2000-01-01T00:00:00Z"
@@ -610,13 +614,16 @@ def _rewrite_paragraphs(
         text = "".join(piece for _, piece in segments)
         if not text.strip():
             continue
-        edits = plan(text)
-        if edits:
+        for _ in range(MAX_PASSES):
+            edits = plan(text)
+            if not edits:
+                break
             _apply_to_segments(segments, edits)
             result.edits.extend(edits)
+            segments = [(e, e.text or "") if e is not None else (e, p) for e, p in segments]
+            text = "".join(piece for _, piece in segments)
         if mentions is not None and len(segments) > 1:
             _rewrite_runs_alone(segments, plan, mentions, result)
-        if edits or len(segments) > 1:
             text = "".join(
                 (element.text or "") if element is not None else piece
                 for element, piece in segments
@@ -723,16 +730,15 @@ def _rewrite_attributes(root: etree._Element, plan: Planner, result: DocxResult)
 
 
 def _rewrite_value(value: str, plan: Planner, result: DocxResult) -> str | None:
-    edits = plan(value)
-    if not edits:
-        return None
-    result.edits.extend(edits)
-    parts, position = [], 0
-    for edit in edits:
-        parts += [value[position : edit.start], edit.replacement]
-        position = edit.end
-    parts.append(value[position:])
-    return "".join(parts)
+    """The value anonymised (until nothing more changes), or None when nothing does."""
+    new = value
+    for _ in range(MAX_PASSES):
+        edits = plan(new)
+        if not edits:
+            break
+        result.edits.extend(edits)
+        new = apply_edits(new, edits)
+    return None if new == value else new
 
 
 # JPEG segments that carry metadata: EXIF and XMP (APP1), APP3-APP13 (IPTC in APP13), comments.
