@@ -65,20 +65,85 @@ AGENCIES = [
     ("Northshire Ambulance Service", "paediatric"),
 ]
 
-PEOPLE = ["Child A", "Mother A", "Father A", "Sibling B", "Grandmother A", "Partner C"]
-VERBS = ["seen", "visited", "spoke with", "assessed", "phoned", "wrote to", "met", "reviewed"]
-PLACES = ["at home", "at the clinic", "at school", "at the office", "by telephone", "at the park"]
-CONCERNS = [
-    "bruising to the arm",
-    "missed appointments",
-    "poor school attendance",
+PEOPLE = [
+    "Child A",
+    "Child B",
+    "Mother A",
+    "Father A",
+    "Stepfather C",
+    "Sibling B",
+    "Grandmother A",
+    "Partner C",
+    "Aunt D",
+    "Neighbour E",
+]
+VERBS = [
+    "seen",
+    "visited",
+    "spoke with",
+    "assessed",
+    "phoned",
+    "wrote to",
+    "met",
+    "reviewed",
+    "examined",
+    "interviewed",
+    "observed",
+    "supported",
+]
+PLACES = [
+    "at home",
+    "at the clinic",
+    "at the office",
+    "by telephone",
+    "at the park",
+    "at the surgery",
+    "in the car park",
+    "at the contact centre",
+    "at the flat",
+    "at the library",
+    "at a family centre",
+    "on a doorstep visit",
+]
+TOPICS = [
+    "bruising to the upper arm",
+    "missed immunisation appointments",
+    "attendance falling to {n}%",
     "a domestic incident reported by a neighbour",
-    "weight below the expected centile",
-    "unkempt presentation",
-    "shouting heard from the flat",
-    "a disclosure about the partner",
-    "rent arrears and a risk of eviction",
-    "low mood and not sleeping",
+    "weight on the {n}th centile",
+    "unkempt clothes and head lice",
+    "shouting heard from the flat late at night",
+    "a disclosure about the new partner",
+    "rent arrears of {n}00 pounds and an eviction notice",
+    "low mood and poor sleep",
+    "a burn on the left hand",
+    "cannabis smell in the kitchen",
+    "speech delay at {n} months",
+    "an untreated dental abscess",
+    "nappy rash and little food in the fridge",
+    "a missing episode lasting {n} hours",
+    "self-harm scratches on the forearm",
+    "bed-wetting and nightmares",
+    "a dog bite on the calf",
+    "a fall from the stairs",
+    "parental alcohol use at the weekend",
+    "a broken window and no heating",
+    "bullying on the bus",
+    "a court date for breach of bail",
+]
+DETAILS = [
+    "Explanation given was consistent.",
+    "Account changed twice during the visit.",
+    "Body map completed.",
+    "Photographs taken with consent.",
+    "Interpreter used for the whole visit.",
+    "The room was cold and cluttered.",
+    "The baby was asleep in a travel cot.",
+    "Food bank voucher issued.",
+    "Safety plan discussed and signed.",
+    "Worries shared with the designated lead.",
+    "No injuries were seen.",
+    "Follow-up letter posted the same day.",
 ]
 OUTCOMES = [
     "advice given and a follow-up booked.",
@@ -86,6 +151,18 @@ OUTCOMES = [
     "no further action recorded.",
     "referred on for a strategy discussion.",
     "plan reviewed with the family.",
+    "appointment rearranged for next week.",
+    "case closed after review by the manager.",
+    "consent obtained to share information.",
+    "added to the team's weekly risk meeting.",
+    "leaflet on safe sleep left with the family.",
+]
+SHARE = [
+    "Information shared with the {other} about {topic}.",
+    "Telephone call to the {other} to ask about {topic}.",
+    "Letter received from the {other} about {topic}.",
+    "Email sent to the {other} with the visit notes.",
+    "Joint visit planned with the {other}.",
 ]
 
 
@@ -108,22 +185,24 @@ def generate(directory: Path) -> list[Path]:
 
 def _row(rng: random.Random, start: date) -> list[str]:
     when = start + timedelta(days=rng.randrange(0, 3 * 365))
+    topic = rng.choice(TOPICS).format(n=rng.randrange(2, 99))
     text = (
-        f"{rng.choice(PEOPLE)} {rng.choice(VERBS)} {rng.choice(PLACES)} about"
-        f" {rng.choice(CONCERNS)}; {rng.choice(OUTCOMES)}"
+        f"{rng.choice(PEOPLE)} {rng.choice(VERBS)} {rng.choice(PLACES)} about {topic}."
+        f" {rng.choice(DETAILS)} {rng.choice(OUTCOMES).capitalize()}"
     )
     communication = ""
     if rng.random() < 0.3:  # sometimes the row mentions another agency
         other = rng.choice(AGENCIES)[1]
-        communication = f"Information shared with the {other} about {rng.choice(CONCERNS)}."
+        topic = rng.choice(TOPICS).format(n=rng.randrange(2, 99))
+        communication = rng.choice(SHARE).format(other=other, topic=topic)
     written = when.strftime("%d/%m/%Y")
     roll = rng.random()
     if roll < 0.01:
         written = when.strftime("%B %Y")  # a partial date, flagged
     elif roll < 0.02:
         written = when.strftime("%d/%m/%Y") + " 14:30"
-    family = "" if rng.random() < 0.5 else f"{rng.choice(PEOPLE)} present."
-    return [written, text, family, communication, "Case notes", "AB", ""]
+    family = "" if rng.random() < 0.5 else f"{rng.choice(PEOPLE)} present throughout."
+    return [written, text, family, communication, "Case notes", rng.choice(["AB", "CD", "EF"]), ""]
 
 
 BARE_SCRIPT = r"""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -367,13 +368,19 @@ def order_rows(rows: Iterable[MergedRow]) -> list[MergedRow]:
     A row's date is its readable single date: a time of day's date, a range's first date, an
     estimate's date (CONTRACTS).
     """
-    dated: list[MergedRow] = []
-    undated: list[MergedRow] = []
-    for row in rows:
-        (dated if row.date is not None else undated).append(row)
-    dated.sort(key=lambda r: (r.date, r.file_index, r.row.number))
-    undated.sort(key=lambda r: (r.file_index, r.row.number))
+    ordered = sorted(rows, key=_file_order)
+    dated = [row for row in ordered if row.date is not None]
+    undated = [row for row in ordered if row.date is None]
+    # Sorting is stable: rows already in file and row order keep it within each date.
+    dated.sort(key=_DATE_OF)
     return dated + undated
+
+
+_DATE_OF = operator.attrgetter("date")
+
+
+def _file_order(row: MergedRow) -> tuple[int, int]:
+    return (row.file_index, row.row.number)
 
 
 def find_gaps(dated: Sequence[MergedRow], gap_days: int) -> list[Gap]:
@@ -391,10 +398,10 @@ def find_gaps(dated: Sequence[MergedRow], gap_days: int) -> list[Gap]:
 
 @dataclass(slots=True)
 class _Mentions:
-    """What one row says about other agencies: the agencies it names and the words it used."""
+    """The other agencies one row mentions, and the agency phrases found in it."""
 
     agencies: frozenset[int]
-    words: dict[int, list[str]]
+    spans: list[tuple[int, int, tuple[str, ...]]]
 
 
 class _AgencyIndex:
@@ -449,18 +456,22 @@ class _AgencyIndex:
         self, spans: Iterable[tuple[int, int, tuple[str, ...]]], own: int
     ) -> _Mentions | None:
         """The other agencies named by a row's agency phrases (from find), or None."""
+        phrases = self._phrases
         found: set[int] = set()
-        said: dict[int, list[str]] = {}
         for _, _, phrase in spans:
-            for target in self._phrases[phrase]:
-                if target != own:
-                    found.add(target)
-                    shown = said.setdefault(target, [])
-                    if (joined := " ".join(phrase)) not in shown:
-                        shown.append(joined)
+            found.update(phrases[phrase])
+        found.discard(own)
         if not found:
             return None
-        return _Mentions(frozenset(found), said)
+        return _Mentions(frozenset(found), list(spans))
+
+    def said(self, mentions: _Mentions, target: int) -> list[str]:
+        """The phrases by which a row mentions one agency, as found (for the panel's reason)."""
+        shown: list[str] = []
+        for _, _, phrase in mentions.spans:
+            if target in self._phrases[phrase] and (joined := " ".join(phrase)) not in shown:
+                shown.append(joined)
+        return shown
 
     @staticmethod
     def content_words(words: list[str], spans: list[tuple[int, int, tuple[str, ...]]]) -> list[str]:
@@ -636,7 +647,9 @@ def _closest_pairs(
                 mentioning[a][0],
                 mentioning[b][0],
                 days,
-                _reason(mentioning[a], mentioning[b], masks.words(a), shared, -negative_score),
+                _reason(
+                    mentioning[a], mentioning[b], masks.words(a), shared, -negative_score, index
+                ),
                 round(-negative_score, 3),
             )
         )
@@ -655,12 +668,13 @@ def _reason(
     words_a: list[str],
     shared: frozenset[str],
     score: float,
+    index: _AgencyIndex,
 ) -> str:
     """Why the two rows were paired, in a sentence the panel can check."""
     row_a, own_a, mentions_a = a
     row_b, own_b, mentions_b = b
-    said_a = ", ".join(f'"{w}"' for w in mentions_a.words.get(own_b, [])[:3])
-    said_b = ", ".join(f'"{w}"' for w in mentions_b.words.get(own_a, [])[:3])
+    said_a = ", ".join(f'"{w}"' for w in index.said(mentions_a, own_b)[:3])
+    said_b = ", ".join(f'"{w}"' for w in index.said(mentions_b, own_a)[:3])
     words = ", ".join(_shown_words(words_a, shared)[:8])
     days = abs((row_b.date - row_a.date).days)  # type: ignore[operator]
     return (
