@@ -461,8 +461,9 @@ def deadline_approve_extension(*, deadline, by) -> None:
         raise TransitionRefused(["There is no extension waiting for approval."])
     deadline.extension_approved_at = timezone.now()
     deadline.extension_approved_by = by
-    deadline.effective_due_at = deadline.extension_to
-    deadline.all_day = True
+    two_step = deadline.referral.board.profile.extension_two_step
+    if not two_step:
+        _extend(deadline)
     deadline.save()
     audit.record(
         "EXTENSION_APPROVED",
@@ -470,7 +471,39 @@ def deadline_approve_extension(*, deadline, by) -> None:
         board_id=deadline.referral.board_id,
         referral_id=deadline.referral_id,
         obj=deadline,
+        detail={"awaiting_inspectorate": two_step},
     )
+
+
+@transaction.atomic
+def deadline_record_inspectorate_agreement(*, deadline, by) -> None:
+    """The second step where the profile asks for it: the inspectorate agreed (003 §3.1)."""
+    require(by, "deadline.extend", deadline.referral)
+    waiting = (
+        deadline.extension_approved_at is not None
+        and deadline.extension_agreed_with_inspectorate_at is None
+        and deadline.effective_due_at != deadline.extension_to
+    )
+    if not waiting:
+        raise TransitionRefused(
+            ["There is no extension approved by the chair waiting for the inspectorate."]
+        )
+    deadline.extension_agreed_with_inspectorate_at = timezone.now()
+    _extend(deadline)
+    deadline.save()
+    audit.record(
+        "EXTENSION_AGREED_BY_INSPECTORATE",
+        actor=by,
+        board_id=deadline.referral.board_id,
+        referral_id=deadline.referral_id,
+        obj=deadline,
+    )
+
+
+def _extend(deadline) -> None:
+    # The original due_at stays on record; only the effective date moves.
+    deadline.effective_due_at = deadline.extension_to
+    deadline.all_day = True
 
 
 def agencies_not_answered(referral: Referral) -> list[Agency]:

@@ -22,6 +22,11 @@ urlpatterns = [
         name="deadline-approve",
     ),
     path(
+        "cases/<int:pk>/deadlines/<int:deadline_pk>/inspectorate-agreed/",
+        views.deadline_inspectorate_agreed,
+        name="deadline-inspectorate-agreed",
+    ),
+    path(
         "cases/<int:pk>/notifications/<int:notification_pk>/sent/",
         views.notification_sent,
         name="notification-sent",

@@ -345,6 +345,21 @@ def deadline_approve(request: HttpRequest, obj: Referral, deadline_pk: int) -> H
     return redirect("referrals:detail", pk=obj.pk)
 
 
+@gate("deadline.extend", lookup=referral_lookup)
+@require_POST
+def deadline_inspectorate_agreed(
+    request: HttpRequest, obj: Referral, deadline_pk: int
+) -> HttpResponse:
+    try:
+        services.deadline_record_inspectorate_agreement(
+            deadline=_deadline(obj, deadline_pk), by=request.user
+        )
+        messages.success(request, "The inspectorate's agreement is recorded; the new date applies.")
+    except TransitionRefused as exc:
+        _refused(request, exc)
+    return redirect("referrals:detail", pk=obj.pk)
+
+
 @gate("referral.notify", lookup=referral_lookup)
 @require_POST
 def notification_sent(request: HttpRequest, obj: Referral, notification_pk: int) -> HttpResponse:

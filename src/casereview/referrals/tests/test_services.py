@@ -249,6 +249,10 @@ def test_an_extension_keeps_the_original_date(cast, make_referral):
         services.deadline_approve_extension(deadline=deadline, by=cast.manager)
     services.deadline_approve_extension(deadline=deadline, by=cast.chair)
     deadline.refresh_from_db()
+    # Manchester: the chair approves, then the inspectorate agrees (003 §3.1).
+    assert deadline.due == dt.date(2026, 2, 5)
+    services.deadline_record_inspectorate_agreement(deadline=deadline, by=cast.manager)
+    deadline.refresh_from_db()
     assert deadline.due == dt.date(2026, 3, 1)
     assert deadline.original_due == original == dt.date(2026, 2, 5)
     assert deadline.extended
@@ -290,3 +294,19 @@ def test_the_coroner_and_cps_are_told_only_where_the_case_involves_them(cast, ma
     death = make_referral("review-open", harm_type="death", parallel_processes=["criminal"])
     kinds = set(death.notifications.values_list("kind", flat=True))
     assert {"coroner", "cps"} <= kinds
+
+
+def test_a_one_step_profile_extends_on_the_chairs_approval(cast, make_referral):
+    profile = cast.board.profile
+    profile.extension_two_step = False
+    profile.save()
+    referral = make_referral("received", received_at=at(2026, 1, 5, 9))
+    deadline = referral.deadlines.get(kind=DeadlineKind.DECISION)
+    services.deadline_request_extension(
+        deadline=deadline, by=cast.manager, new_due=dt.date(2026, 3, 1), reasons="Post-mortem."
+    )
+    services.deadline_approve_extension(deadline=deadline, by=cast.chair)
+    deadline.refresh_from_db()
+    assert deadline.due == dt.date(2026, 3, 1)
+    with pytest.raises(TransitionRefused):
+        services.deadline_record_inspectorate_agreement(deadline=deadline, by=cast.manager)
