@@ -243,11 +243,12 @@ def _build(name: str, agency: str, table: _Table) -> Chronology:
     date_index = position_of["date"]
     pick = operator.itemgetter(*(position_of[key] for key in COLUMNS))  # canonical order
     rows: list[Row] = []
+    all_text = to_text is str  # CSV and Word cells are text already; spreadsheet cells are not
     for position, (number, values) in enumerate(table.rows):
         if len(values) < width:
-            values = [*values, *([None] * (width - len(values)))]
-        if to_text is str and None not in values:
-            texts = [v.strip() for v in values]  # type: ignore[union-attr]  # CSV: all text
+            values = [*values, *(["" if all_text else None] * (width - len(values)))]
+        if all_text:
+            texts = [v.strip() for v in values]  # type: ignore[union-attr]
         else:
             texts = [to_text(v).strip() if v is not None else "" for v in values]
         if not any(texts):
@@ -258,7 +259,7 @@ def _build(name: str, agency: str, table: _Table) -> Chronology:
             if isinstance(date_value, str)
             else parse_date_value(date_value)
         )
-        cells = dict(zip(COLUMNS, pick(texts), strict=True))
+        cells = dict(zip(COLUMNS, pick(texts), strict=False))  # pick gives exactly seven
         extra = (
             {label: texts[i] for i, label in extra_names.items() if texts[i]}
             if extra_names

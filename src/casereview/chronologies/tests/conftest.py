@@ -17,10 +17,3 @@ def samples() -> list[Path]:
         SAMPLES / "chronology-gp.xlsx",
         SAMPLES / "chronology-social-care.docx",
     ]
-
-
-@pytest.fixture(autouse=True)
-def _test_settings():
-    """These tests touch no Django settings: stand in for the project-wide autouse fixture,
-    so they also run with ``-p no:django``."""
-    return

@@ -15,6 +15,7 @@ from casereview.chronologies.tests.builders import (
     LONG,
     PERIOD,
     TODAY,
+    _test_settings,  # noqa: F401 -- see it
     write_csv,
     write_docx,
     write_xlsx,

@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from casereview.chronologies.tests.builders import LONG, write_csv
+from casereview.chronologies.tests.builders import (
+    LONG,
+    _test_settings,  # noqa: F401 -- see it
+    write_csv,
+)
 from casereview.cli import main
 
 CASEREVIEW = Path("/work/main/.venv/bin/casereview")

@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 import pytest
 
 from casereview.chronologies.dates import is_ditto, parse_date_text, parse_date_value
+from casereview.chronologies.tests.builders import _test_settings  # noqa: F401 -- a fixture: no Django here
 
 D = date(2024, 3, 12)
 

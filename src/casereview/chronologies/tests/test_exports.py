@@ -20,7 +20,12 @@ from casereview.chronologies.exports import (
 )
 from casereview.chronologies.merge import merge
 from casereview.chronologies.proforma import read_chronology
-from casereview.chronologies.tests.builders import LONG, TODAY, write_csv
+from casereview.chronologies.tests.builders import (
+    LONG,
+    TODAY,
+    _test_settings,  # noqa: F401 -- see it
+    write_csv,
+)
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 HOSTILE = [

@@ -8,7 +8,12 @@ import pytest
 
 from casereview.chronologies.merge import agency_type, merge, merged_as_json, stem
 from casereview.chronologies.proforma import read_chronology
-from casereview.chronologies.tests.builders import LONG, TODAY, write_csv
+from casereview.chronologies.tests.builders import (
+    LONG,
+    TODAY,
+    _test_settings,  # noqa: F401 -- see it
+    write_csv,
+)
 
 
 def _chron(tmp_path, agency, rows):

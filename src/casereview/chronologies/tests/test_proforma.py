@@ -16,6 +16,7 @@ from casereview.chronologies.tests.builders import (
     EVERY_CODE_ROWS,
     HEADER,
     LONG,
+    _test_settings,  # noqa: F401 -- see it
     write_csv,
     write_docx,
     write_xlsx,
