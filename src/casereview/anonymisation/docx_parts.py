@@ -622,6 +622,9 @@ def _rewrite_paragraphs(
             result.edits.extend(edits)
             segments = [(e, e.text or "") if e is not None else (e, p) for e, p in segments]
             text = "".join(piece for _, piece in segments)
+            # Another pass only where a key name's first word is still there to complete.
+            if mentions is not None and not mentions(text):
+                break
         if mentions is not None and len(segments) > 1:
             _rewrite_runs_alone(segments, plan, mentions, result)
             text = "".join(
