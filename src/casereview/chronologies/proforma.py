@@ -117,12 +117,18 @@ def read_chronology(path: str | os.PathLike[str], agency: str | None = None) -> 
             )
         check_size(name)
         found_agency, table = reader(name)
+        resolved = agency or found_agency or Path(name).stem
+        return _build(name, resolved, table)
+    except ChronologyReadError:
+        raise
     except UnsafeFileError as exc:
         raise ChronologyReadError(f"{name}: {exc}") from exc
     except OSError as exc:
         raise ChronologyReadError(f"{name}: cannot be opened ({exc.strerror or exc})") from exc
-    resolved = agency or found_agency or Path(name).stem
-    return _build(name, resolved, table)
+    except Exception as exc:  # a malformed file must give a message, never a traceback
+        raise ChronologyReadError(
+            f"{name}: cannot be read as a chronology ({type(exc).__name__}: {exc})"
+        ) from exc
 
 
 # -- the shape every reader hands over ---------------------------------------------------------

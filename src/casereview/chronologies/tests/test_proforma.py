@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -308,3 +309,25 @@ def test_a_csv_fault_after_the_header_is_a_read_error_not_a_silent_cut(tmp_path)
     )
     with pytest.raises(ChronologyReadError, match="cannot be read as CSV"):
         read_chronology(path)
+
+
+@pytest.mark.parametrize("sample", ["chronology-gp.xlsx", "chronology-social-care.docx"])
+def test_damaged_office_files_never_escape_as_anything_but_a_read_error(tmp_path, sample):
+    import random
+
+    from casereview.chronologies.tests.builders import SAMPLES
+
+    original = (SAMPLES / sample).read_bytes()
+    rng = random.Random(7)
+    for attempt in range(25):
+        damaged = bytearray(original)
+        for _ in range(rng.randrange(1, 40)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        path = tmp_path / f"damaged-{attempt}{Path(sample).suffix}"
+        path.write_bytes(bytes(damaged))
+        message = ""
+        try:
+            read_chronology(path)
+        except ChronologyReadError as exc:
+            message = str(exc)
+        assert not message or str(path) in message
