@@ -177,8 +177,6 @@ def treat_docx(
     plan: Planner,
     author: str = "Casereview",
     mentions: Mentions | None = None,
-    *,
-    _depth: int = 0,
 ) -> DocxResult:
     """Anonymise a .docx package: ``plan`` says what to replace in any text.
 
@@ -188,6 +186,17 @@ def treat_docx(
     entries = _read_package(data)
     if "[Content_Types].xml" not in entries or "word/document.xml" not in entries:
         raise DocxError("not a Word document (no word/document.xml)")
+    return _treat_package(entries, plan, author, mentions, 0)
+
+
+def _treat_package(
+    entries: dict[str, bytes],
+    plan: Planner,
+    author: str,
+    mentions: Mentions | None,
+    depth: int,
+) -> DocxResult:
+    """Treat every part of an Office package (a document, or a workbook or deck inside one)."""
     result = DocxResult(b"")
     dropped = {name for name in entries if _DROPPED_PART.match(name)}
     for name in sorted(dropped):
@@ -212,8 +221,8 @@ def treat_docx(
             out[name] = _strip_image_metadata(name, content, result)
         elif name.lower().endswith(_TEXT_CHUNKS):
             out[name] = _treat_text_chunk(content, plan, result)
-        elif name.lower().endswith(".docx") and _depth < MAX_NESTING:
-            inner = treat_docx(content, plan, author, mentions, _depth=_depth + 1)
+        elif name.lower().endswith(_EMBEDDED_PACKAGES) and depth < MAX_NESTING:
+            inner = _treat_embedded(content, plan, author, mentions, depth + 1)
             out[name] = inner.data
             result.edits.extend(inner.edits)
             result.texts.extend(inner.texts)
@@ -223,6 +232,19 @@ def treat_docx(
             out[name] = content
     result.data = _write_package(out)
     return result
+
+
+# Office files embedded in a document (objects, a chart's workbook): treated the same way.
+_EMBEDDED_PACKAGES = (".docx", ".docm", ".xlsx", ".xlsm", ".pptx", ".pptm")
+
+
+def _treat_embedded(
+    data: bytes, plan: Planner, author: str, mentions: Mentions | None, depth: int
+) -> DocxResult:
+    entries = _read_package(data)
+    if "[Content_Types].xml" not in entries:
+        raise DocxError("an embedded file is not an Office document")
+    return _treat_package(entries, plan, author, mentions, depth)
 
 
 # Parts imported whole into a document (w:altChunk): HTML, MHT, RTF or plain text.

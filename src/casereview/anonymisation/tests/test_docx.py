@@ -6,6 +6,7 @@ import io
 import zipfile
 
 import docx
+import openpyxl
 import pytest
 from lxml import etree
 from PIL import Image
@@ -336,3 +337,21 @@ def test_table_alt_text_and_wordart_are_anonymised():
     assert 'w:val="Child A"' in body
     assert 'w:val="Calls to [phone]"' in body
     assert 'string="Mother"' in body
+
+
+def test_an_embedded_workbook_is_anonymised_too(leaky):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Contacts"
+    sheet["A1"] = "Tobias Quenby"
+    sheet["A2"] = "Call 07700 900461"
+    workbook.properties.creator = "Ruth Stone"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    parts = all_parts(leaky)
+    parts["word/embeddings/Microsoft_Excel_Worksheet.xlsx"] = buffer.getvalue()
+    out, _ = Anonymiser(KEY).anonymise_docx(_zip(parts))
+    inner = all_parts(out)["word/embeddings/Microsoft_Excel_Worksheet.xlsx"]
+    assert leaks(inner) == []
+    cells = openpyxl.load_workbook(io.BytesIO(inner)).active
+    assert (cells["A1"].value, cells["A2"].value) == ("Child A", "Call [phone]")
