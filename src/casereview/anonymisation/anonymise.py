@@ -134,7 +134,8 @@ class Anonymiser:
         if labels:
             # An identifier may end in a label ("12 Mother Lane") but never start inside one.
             redactions = [e for e in redactions if not any(a <= e.start < b for a, b in labels)]
-            names = [e for e in names if not _overlaps(e, labels)]
+            # A name may contain a label's words ("Mother Shipton Inn") but not run into a label.
+            names = [e for e in names if not _runs_into(e, labels)]
         return without_overlaps(redactions, names)
 
     def flags(self, text: str) -> list[Flag]:
@@ -202,8 +203,12 @@ class Anonymiser:
         return report
 
 
-def _overlaps(edit: Edit, spans: list[tuple[int, int]]) -> bool:
-    return any(start < edit.end and edit.start < end for start, end in spans)
+def _runs_into(edit: Edit, spans: list[tuple[int, int]]) -> bool:
+    """Whether the edit overlaps a span without holding all of it."""
+    return any(
+        start < edit.end and edit.start < end and (start < edit.start or end > edit.end)
+        for start, end in spans
+    )
 
 
 def check_bytes(

@@ -49,3 +49,13 @@ def test_anonymising_twice_changes_nothing_the_second_time(text):
     again, report = ANONYMISER.anonymise_text(out)
     assert not report.changes_anything
     assert again == out
+
+
+def test_a_key_name_holding_a_label_word_is_still_replaced():
+    key = parse_key_csv(
+        "name,label,category,aliases\n"
+        "Marnie Quenby,Mother,family,\n"
+        "Mother Shipton Inn,Pub 1,place,\n"
+    )
+    out, _ = Anonymiser(key).anonymise_text("Mother met Marnie at the Mother Shipton Inn.")
+    assert out == "Mother met Mother at the Pub 1."
