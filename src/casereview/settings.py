@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "casereview.boards",
     "casereview.referrals",
     "casereview.reviews",
+    "casereview.chronologies",
 ]
 
 MIDDLEWARE = [

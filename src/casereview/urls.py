@@ -6,6 +6,8 @@ urlpatterns = [
     path("", include("casereview.boards.urls")),
     path("", include("casereview.referrals.urls")),
     path("", include("casereview.reviews.urls")),
+    path("", include("casereview.chronologies.urls")),
+    path("", include("casereview.anonymisation.urls")),
 ]
 
 handler403 = "casereview.core.errors.forbidden"
