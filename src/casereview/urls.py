@@ -7,7 +7,6 @@ urlpatterns = [
     path("", include("casereview.referrals.urls")),
     path("", include("casereview.reviews.urls")),
     path("", include("casereview.chronologies.urls")),
-    path("", include("casereview.anonymisation.urls")),
 ]
 
 handler403 = "casereview.core.errors.forbidden"
