@@ -63,6 +63,19 @@ def world(cast, make_referral) -> World:
         reasons="Synthetic reasons.",
     )
     w.own["deadline"] = deadline
+    # Where the profile asks for two steps: approved by the chair, awaiting the inspectorate.
+    profile = cast.board.profile
+    profile.extension_two_step = True
+    profile.save()
+    approved = w.own["screening"].deadlines.order_by("pk").first()
+    services.deadline_request_extension(
+        deadline=approved,
+        by=cast.manager,
+        new_due=approved.effective_due_at.date() + dt.timedelta(days=30),
+        reasons="Synthetic reasons.",
+    )
+    services.deadline_approve_extension(deadline=approved, by=cast.chair)
+    w.own["approved-deadline"] = approved
     w.own["notification"] = w.own["review-open"].notifications.order_by("pk").first()
     w.own["document-bytes"] = b"%PDF-1.4 " + _canary("DocumentBytes").encode()
     w.own["document"] = document_store(
@@ -76,6 +89,7 @@ def world(cast, make_referral) -> World:
         by=cast.manager,
     )
     w.own["board"] = cast.board
+    _review_objects(w.own, cast.subgroup[1], by=cast.manager)
 
     # The other board: a chair of its own so its case can reach an open review.
     other_chair = make_person("otherchair@test.test", "Other Chair")
@@ -103,6 +117,7 @@ def world(cast, make_referral) -> World:
     w.other["request"] = other_info.agency_requests.get()
     w.other["health-request"] = w.other["request"]
     w.other["deadline"] = other_info.deadlines.get(kind=DeadlineKind.AGENCY_ANSWERS)
+    w.other["approved-deadline"] = w.other["deadline"]
     w.other["notification"] = other.notifications.order_by("pk").first()
     w.other["document-bytes"] = b"%PDF-1.4 " + _canary("OtherDocumentBytes").encode()
     w.other["document"] = document_store(
@@ -116,6 +131,7 @@ def world(cast, make_referral) -> World:
         by=cast.outsider,
     )
     w.other["board"] = cast.other_board
+    _review_objects(w.other, other_chair, by=cast.outsider)
 
     # Someone whose only membership of the first board has ended (AZ-4).
     former = make_person("former@test.test", "Former Manager")
@@ -134,6 +150,19 @@ def world(cast, make_referral) -> World:
         "former_manager": former,
     }
     return w
+
+
+def _review_objects(objects: dict, panel_member, *, by) -> None:
+    """The review opened on the case at review-open: a commission and a panel member."""
+    from casereview.reviews.models import ReviewRole
+    from casereview.reviews.services import review_member_add
+
+    review = objects["review-open"].review
+    objects["review"] = review
+    objects["commission"] = review.commissions.order_by("pk").first()
+    objects["review-member"] = review_member_add(
+        review=review, person=panel_member, role=ReviewRole.PANEL_MEMBER, by=by
+    )
 
 
 @pytest.fixture

@@ -8,15 +8,15 @@ Each URL name (``namespace:name``) maps to:
 
 - ``methods``: method -> rule. A rule is ``public``, ``signed_in`` or a gate action;
 - ``object``: the fixture object that fills the path (``referral:<stage>``, ``request``,
-  ``deadline``, ``notification``, ``document``, ``board``, ``letter-template`` (a board and
-  a letter kind), ``reset-link``);
+  ``deadline``, ``approved-deadline``, ``notification``, ``document``, ``board``, ``letter-template`` (a board and
+  a letter kind), ``review``, ``review-member``, ``commission``, ``reset-link``);
 - ``also``: further objects (workflow states) a GET is tried on: the agencies asked can find
   a case once they are asked, so a rule that let them read it would show there;
 - ``shows``: what an allowed GET must show of that object (``child_name``, ``reference``,
   ``board_name``, ``document_bytes``): the canary a denial must never show;
 - ``audited``: an allowed GET writes exactly one audit event (SECURITY.md LG-1);
 - ``post``: form data for a POST, valid where it matters, so a missing gate would show up
-  as a change in the database.
+  as a change in the database (``@person:<role>`` stands for that person's primary key).
 """
 
 from __future__ import annotations
@@ -64,6 +64,18 @@ ALLOWED = {
     "board.view": CASE_STAFF | AGENCY_PEOPLE,
     "profile.edit": PROCESS_STAFF,
     "letter_template.edit": PROCESS_STAFF,
+    # Reviews: the police are the commissioned agency of the first board's review.
+    "review.view": CASE_STAFF | {"police_officer", "police_author"},
+    "review.manage": PROCESS_STAFF,
+    "commission.submit": PROCESS_STAFF | {"police_officer", "police_author"},
+    "commission.view": PROCESS_STAFF | {"police_officer", "police_author"},
+    # Before the merged chronology is shared with the panel (the fixtures' state).
+    "chronology.view_merged": PROCESS_STAFF,
+    "chronology.annotate": PROCESS_STAFF,
+    "chronology.approve": frozenset(),
+    "key_reference.manage": PROCESS_STAFF,
+    "document.anonymise": PROCESS_STAFF,
+    "document.read_original": PROCESS_STAFF,
 }
 
 # Patterns that are not views of the app: static files and media, by the view's module.
@@ -190,9 +202,43 @@ URLS: dict[str, dict] = {
         "methods": {"POST": "deadline.approve_extension"},
         "object": "deadline",
     },
+    "referrals:deadline-inspectorate-agreed": {
+        "methods": {"POST": "deadline.extend"},
+        "object": "approved-deadline",
+    },
     "referrals:notification-sent": {
         "methods": {"POST": "referral.notify"},
         "object": "notification",
+    },
+    # --- reviews
+    "reviews:detail": {
+        "methods": {"GET": "review.view"},
+        "object": "review",
+        "shows": "reference",
+        "audited": True,
+    },
+    "reviews:members": {
+        "methods": {"GET": "review.manage", "POST": "review.manage"},
+        "object": "review",
+        "shows": "reference",
+        "post": {"person": "@person:health_officer", "role": "panel-member"},
+    },
+    "reviews:member-remove": {
+        "methods": {"POST": "review.manage"},
+        "object": "review-member",
+    },
+    "reviews:commission-dates": {
+        "methods": {"GET": "review.manage", "POST": "review.manage"},
+        "object": "commission",
+        "shows": "reference",
+        "post": {
+            "chronology_due_on_0": "1",
+            "chronology_due_on_1": "6",
+            "chronology_due_on_2": "2027",
+            "report_due_on_0": "1",
+            "report_due_on_1": "7",
+            "report_due_on_2": "2027",
+        },
     },
     "referrals:answer": {
         "methods": {"GET": "agency_request.answer", "POST": "agency_request.answer"},

@@ -140,12 +140,16 @@ def url_for(world, name: str, relation: str, key: str | None = None) -> str:
     kind = (key or "").split(":")[0]
     if kind == "referral":
         kwargs = {"pk": obj.pk}
-    elif kind == "deadline":
+    elif kind in ("deadline", "approved-deadline"):
         kwargs = {"pk": obj.referral_id, "deadline_pk": obj.pk}
     elif kind == "notification":
         kwargs = {"pk": obj.referral_id, "notification_pk": obj.pk}
-    elif kind in ("request", "document"):
+    elif kind in ("request", "document", "review"):
         kwargs = {"pk": obj.pk}
+    elif kind == "review-member":
+        kwargs = {"pk": obj.review_id, "member_pk": obj.pk}
+    elif kind == "commission":
+        kwargs = {"pk": obj.review_id, "commission_pk": obj.pk}
     elif kind == "board":
         kwargs = {"slug": obj.slug}
     elif kind == "letter-template":
@@ -164,6 +168,21 @@ def url_for(world, name: str, relation: str, key: str | None = None) -> str:
     return reverse(name, kwargs=kwargs)
 
 
+def referral_of(obj):
+    """The case an object belongs to (itself for a case or a board)."""
+    if hasattr(obj, "review") and not hasattr(obj, "referral"):
+        obj = obj.review
+    return getattr(obj, "referral", obj)
+
+
+def post_data(world, name: str) -> dict:
+    data = dict(policy.URLS[name].get("post", {}))
+    for field, value in data.items():
+        if isinstance(value, str) and value.startswith("@person:"):
+            data[field] = str(world.people[value.removeprefix("@person:")].pk)
+    return data
+
+
 def canary_of(world, name: str, relation: str, key: str | None = None) -> bytes | None:
     entry = policy.URLS[name]
     shows = entry.get("shows")
@@ -173,7 +192,7 @@ def canary_of(world, name: str, relation: str, key: str | None = None) -> bytes 
         return objects["document-bytes"]
     if shows == "board_name":
         return obj.name.encode()
-    referral = getattr(obj, "referral", obj)
+    referral = referral_of(obj)
     if shows == "child_name":
         return referral.child_name.encode()
     if shows == "reference":
@@ -186,7 +205,7 @@ def secrets_of(world, name: str, relation: str, key: str | None = None) -> list[
     found = [c.encode() for c in world.canaries]
     found += [world.own["document-bytes"], world.other["document-bytes"]]
     obj = obj_for(world, key or policy.URLS[name].get("object"), relation)
-    referral = getattr(obj, "referral", obj)
+    referral = referral_of(obj)
     if hasattr(referral, "reference"):
         found.append(referral.reference.encode())
     return found
@@ -281,7 +300,7 @@ def _post_order(rule: str, relation: str) -> list[str]:
 def test_post_matches_the_policy_and_refusals_change_nothing(name, world, clients):
     entry = policy.URLS[name]
     rule = entry["methods"]["POST"]
-    data = entry.get("post", {})
+    data = post_data(world, name)
     # A POST-only action, or one given valid data, must change something when allowed:
     # that proves the refused POSTs would have changed something without the gate.
     should_change = rule not in (policy.PUBLIC, policy.SIGNED_IN) and (
