@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -236,6 +235,8 @@ def check_file(
 
 def _write_atomically(target: Path, data: bytes) -> None:
     """Write the whole file or nothing, so a failed run never leaves half a document."""
+    import tempfile  # only when writing: the check and the web pages never need it
+
     try:
         handle, temporary = tempfile.mkstemp(dir=target.parent or ".", prefix=".anonymise-")
     except OSError as exc:
