@@ -8,8 +8,9 @@ Each URL name (``namespace:name``) maps to:
 
 - ``methods``: method -> rule. A rule is ``public``, ``signed_in`` or a gate action;
 - ``object``: the fixture object that fills the path (``referral:<stage>``, ``request``,
-  ``deadline``, ``approved-deadline``, ``notification``, ``document``, ``board``, ``letter-template`` (a board and
-  a letter kind), ``review``, ``review-member``, ``commission``, ``reset-link``);
+  ``deadline``, ``approved-deadline``, ``notification``, ``document``, ``board``,
+  ``letter-template`` (a board and a letter kind), ``review``, ``review-member``,
+  ``commission``, ``reset-link``);
 - ``also``: further objects (workflow states) a GET is tried on: the agencies asked can find
   a case once they are asked, so a rule that let them read it would show there;
 - ``shows``: what an allowed GET must show of that object (``child_name``, ``reference``,
