@@ -346,36 +346,68 @@ def write_docx(
     _docx_setup(
         document, f"Merged chronology {reference}".strip(), page_heading(reference, marking)
     )
+    document.styles["Normal"].font.size = Pt(8)  # once for all cells, not run by run
     document.add_heading(f"Merged chronology {reference}".strip(), level=1)
     table = document.add_table(rows=1, cols=len(_DOCX_HEADINGS))
     table.style = "Table Grid"
+    _docx_widths(table)  # before the rows: each new row copies the column widths
     _docx_header_row(table, _DOCX_HEADINGS)
     notes = row_notes(merged)
     gap_before = {gap.end: gap for gap in merged.gaps}
+    add_row = _DocxRows(table)
     for position, row in enumerate(merged.rows):
         gap = gap_before.pop(row.date, None) if row.date else None
         if gap is not None:
             _docx_gap_row(table, gap_sentence(gap.start, gap.end, gap.days))
-        cells = table.add_row().cells
-        texts = [
-            _date_shown(row),
-            f"{row.agency} (row {row.number})",
-            *(row.row.cells.get(key, "") for key in COLUMNS[1:]),
-            "\n".join([_problem_text(row.problems), *notes.get(position, ())]).strip(),
-        ]
-        for cell, text in zip(cells, texts, strict=True):
-            cell.text = _NOT_XML.sub("", text)
-    for row in table.rows:
-        for cell in row.cells:
-            for paragraph in cell.paragraphs:
-                for run in paragraph.runs:
-                    run.font.size = Pt(8)
-    _docx_widths(table)
+        add_row(
+            [
+                _date_shown(row),
+                f"{row.agency} (row {row.number})",
+                *(row.row.cells.get(key, "") for key in COLUMNS[1:]),
+                "\n".join([_problem_text(row.problems), *notes.get(position, ())]).strip(),
+            ]
+        )
     if merged.discrepancies:
         document.add_heading("Possible discrepancies", level=2)
         for pair in merged.discrepancies:
             document.add_paragraph(_NOT_XML.sub("", pair.reason), style="List Bullet")
     document.save(out_path)
+
+
+class _DocxRows:
+    """Adds text rows to a Word table by copying one prepared row's XML.
+
+    python-docx builds each element through its object layer, about 5 ms a row; a copied
+    template with its widths already set is a hundred times quicker for a long chronology.
+    """
+
+    def __init__(self, table: object) -> None:
+        from docx.oxml.ns import qn
+
+        template = table.add_row()._tr  # type: ignore[attr-defined]
+        template.getparent().remove(template)
+        self._tbl = table._tbl  # type: ignore[attr-defined]
+        self._template = template
+        self._tc, self._p, self._r = qn("w:tc"), qn("w:p"), qn("w:r")
+        self._t, self._br = qn("w:t"), qn("w:br")
+        self._space = "{http://www.w3.org/XML/1998/namespace}space"
+
+    def __call__(self, texts: Sequence[str]) -> None:
+        from copy import deepcopy
+
+        from lxml import etree
+
+        tr = deepcopy(self._template)
+        for tc, text in zip(tr.iterchildren(self._tc), texts, strict=False):
+            paragraph = tc.find(self._p)
+            run = etree.SubElement(paragraph, self._r)
+            for number, line in enumerate(_NOT_XML.sub("", text).split("\n")):
+                if number:
+                    etree.SubElement(run, self._br)
+                element = etree.SubElement(run, self._t)
+                element.text = line
+                element.set(self._space, "preserve")
+        self._tbl.append(tr)
 
 
 def _date_shown(row: MergedRow) -> str:
@@ -450,11 +482,13 @@ def _docx_gap_row(table: object, sentence: str) -> None:
 
 
 def _docx_widths(table: object) -> None:
+    """Fixed column widths (the grid for LibreOffice, each cell for Word)."""
     from docx.shared import Cm
 
     table.autofit = False  # type: ignore[attr-defined]
-    for row in table.rows:  # type: ignore[attr-defined]
-        for cell, width in zip(row.cells, _DOCX_WIDTHS_CM, strict=False):
+    for column, width in zip(table.columns, _DOCX_WIDTHS_CM, strict=False):  # type: ignore[attr-defined]
+        column.width = Cm(width)
+        for cell in column.cells:
             cell.width = Cm(width)
 
 

@@ -128,6 +128,8 @@ def test_docx_is_landscape_with_ref_and_marking_in_every_page_header(merged, tmp
     assert document.core_properties.last_modified_by == "Casereview"
     text = "\n".join(cell.text for row in table.rows for cell in row.cells)
     assert "No agency recorded any contact" in text  # a gap is made explicit
+    assert "is not a complete date. Give the day, month and year." in text
+    assert any("\n" in cell.text for row in table.rows for cell in row.cells)  # line breaks kept
 
 
 def _pdf_page_headers(merged):
