@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from casereview.chronologies.dates import is_ditto, parse_date_text, parse_date_value
 from casereview.chronologies.tests.builders import _test_settings  # noqa: F401 -- a fixture: no Django here
@@ -112,3 +114,30 @@ def test_spreadsheet_time_alone_is_not_a_date():
 @pytest.mark.parametrize(("text", "expected"), [("as above.", True), ("do", True), ("done", False)])
 def test_ditto_phrases(text, expected):
     assert is_ditto(text) is expected
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_any_text_in_the_date_cell_gets_an_answer_not_an_exception(text):
+    parsed = parse_date_text(text)
+    assert parsed.code in {
+        None,
+        "date-missing",
+        "ditto",
+        "date-partial",
+        "date-range",
+        "date-has-time",
+        "date-invalid",
+        "date-two-digit-year",
+    }
+    assert parsed.value is None or parsed.code in {
+        None,
+        "date-range",
+        "date-has-time",
+        "date-two-digit-year",
+    }
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)))
+def test_every_real_date_reads_back_in_each_written_form(day):
+    for written in (day.strftime("%d/%m/%Y"), day.strftime("%d %B %Y"), day.isoformat()):
+        assert parse_date_text(written) == (day, None, "", False, None)
