@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "casereview.referrals",
     "casereview.reviews",
     "casereview.chronologies",
+    "casereview.anonymisation",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("casereview.referrals.urls")),
     path("", include("casereview.reviews.urls")),
     path("", include("casereview.chronologies.urls")),
+    path("", include("casereview.anonymisation.urls")),
 ]
 
 handler403 = "casereview.core.errors.forbidden"
