@@ -63,6 +63,13 @@ def _read(kind: str, request: HttpRequest, review: Review, obj, **detail) -> Non
     )
 
 
+def _posted(request: HttpRequest, *, files: bool = False) -> tuple:
+    """A form's data: bound on every POST, even an empty one (which must show its errors)."""
+    if request.method != "POST":
+        return ()
+    return (request.POST, request.FILES) if files else (request.POST,)
+
+
 def _decorate(entries) -> None:
     """Give each entry its cells in column order and its worst problem, for the templates."""
     for entry in entries:
@@ -126,7 +133,7 @@ def upload(request: HttpRequest, obj: AgencyCommission) -> HttpResponse:
     a draft whose problems are shown beside each row."""
     commission = obj
     request.casereview_board = commission.review.referral.board
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(*_posted(request, files=True))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read(MAX_BYTES + 1)
@@ -255,7 +262,7 @@ def row_edit(request: HttpRequest, obj: AgencyCommission, row_pk: int) -> HttpRe
     request.casereview_board = commission.review.referral.board
     entry = _draft_entry(commission, row_pk)
     initial = {key: getattr(entry, key) for key in ("date_text", *services.TEXT_KEYS)}
-    form = RowForm(request.POST or None, initial=initial)
+    form = RowForm(*_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         entry = services.chronology_row_save(
             submission=entry.submission, entry=entry, data=form.cleaned_data, by=request.user
@@ -477,7 +484,7 @@ def mark(request: HttpRequest, obj: Review, row_pk: int) -> HttpResponse:
     review = obj
     request.casereview_board = review.referral.board
     entry = _merged_entry(review, row_pk)
-    form = MarkForm(request.POST or None)
+    form = MarkForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         services.chronology_mark(
             entry=entry,
@@ -514,7 +521,7 @@ def approve(request: HttpRequest, obj: Review) -> HttpResponse:
     review = obj
     request.casereview_board = review.referral.board
     submissions = services.current_submissions(review)
-    form = ApproveForm(request.POST or None)
+    form = ApproveForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.chronology_approve(

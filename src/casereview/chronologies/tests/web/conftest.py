@@ -38,13 +38,21 @@ def row(date: str, child: str = "", family: str = "", communication: str = "", *
 
 
 POLICE_ROWS = [
-    row("03/02/2024", "Officers attended the home after a neighbour reported shouting late at night."),
+    row(
+        "03/02/2024",
+        "Officers attended the home after a neighbour reported shouting late at night.",
+    ),
     row("March 2024", "Child A seen by an officer at the school gate with Mother A, no injuries."),
-    row("20/06/2024", communication="PPN sent to social care front door about the incident at home."),
+    row(
+        "20/06/2024",
+        family="Officer visited the home after Mother A reported a fight; GP told of the visit.",
+    ),
 ]
 HEALTH_ROWS = [
     row("05/02/2024", "Health visitor saw Child A at home; bruise on the arm noted and explained."),
-    row("22/06/2024", family="GP saw Mother A, who said police had visited the home this month."),
+    row(
+        "22/06/2024", family="GP saw Mother A, who reported a fight at the home and a police visit."
+    ),
 ]
 
 

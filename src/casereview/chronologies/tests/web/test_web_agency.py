@@ -116,10 +116,10 @@ def test_resubmission_replaces_the_rows_and_keeps_the_earlier_version(
     assert first.entries.count() == 1 and second.entries.count() == 2
     client = as_person(cast.police_author)
     page = client.get(url("commission", police_commission)).content.decode()
-    assert "Version 2, sent to the board" in page and "PPN sent to social care" in page
+    assert "Version 2, sent to the board" in page and "Officer visited the home after" in page
     old = client.get(url("commission", police_commission) + "?version=1").content.decode()
     assert "Version 1, replaced by a later version" in old
-    assert "PPN sent to social care" not in old
+    assert "Officer visited the home after" not in old
 
 
 def test_a_draft_typed_after_sending_starts_from_the_rows_sent(cast, police_commission):
@@ -137,9 +137,7 @@ def test_staff_initials_missing_from_the_id_list_are_named(cast, as_person, poli
     assert "not in the staff ID list: CD" in page.content.decode()
 
 
-def test_a_refused_upload_names_the_problem_and_keeps_the_draft(
-    cast, as_person, police_commission
-):
+def test_a_refused_upload_names_the_problem_and_keeps_the_draft(cast, as_person, police_commission):
     client = as_person(cast.police_author)
     upload(client, police_commission, csv_bytes(POLICE_ROWS))
     response = upload(client, police_commission, b"DATE,WHAT\n01/01/2024,x\n")
@@ -181,9 +179,9 @@ def test_each_read_of_rows_records_one_audit_event(cast, as_person, police_commi
     client = as_person(cast.police_author)
     before = AuditEvent.objects.count()
     client.get(url("commission", police_commission))
-    assert list(AuditEvent.objects.filter(pk__gt=0).order_by("-pk")[:1].values_list("kind", flat=True)) == [
-        "CHRONOLOGY_VIEWED"
-    ]
+    assert list(
+        AuditEvent.objects.filter(pk__gt=0).order_by("-pk")[:1].values_list("kind", flat=True)
+    ) == ["CHRONOLOGY_VIEWED"]
     assert AuditEvent.objects.count() == before + 1
 
 
