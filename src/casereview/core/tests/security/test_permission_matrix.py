@@ -286,8 +286,9 @@ def test_get_matches_the_policy_for_every_role_and_relation(name, world, clients
                 leaked = [s for s in secrets_of(world, name, relation, key) if s in content]
                 if leaked:
                     problems.append(f"{where}: refusal shows {leaked}")
-                if any(e.outcome == "ok" for e in new_events):
-                    problems.append(f"{where}: refusal recorded as a successful read")
+                outcomes = [e.outcome for e in new_events]
+                if role != "anonymous" and outcomes != ["denied"]:
+                    problems.append(f"{where}: refusal audited as {outcomes}, not 1 denied")
     assert not problems, "\n".join(problems)
 
 
@@ -314,9 +315,16 @@ def test_post_matches_the_policy_and_refusals_change_nothing(name, world, client
             allowed = policy.expected(rule, role, relation)
             watch = not allowed or (should_change and not changed_once)
             before = snapshot() if watch else None
+            events_before = audit_count()
             response = clients[role].post(url, data)
             status = response.status_code
             after = snapshot() if watch else None
+            if not allowed and role != "anonymous":
+                from casereview.core.models import AuditEvent
+
+                outcomes = [e.outcome for e in AuditEvent.objects.order_by("pk")[events_before:]]
+                if outcomes != ["denied"]:
+                    problems.append(f"{role} POST {name}: refusal audited as {outcomes}")
             where = f"{role} POST {name} ({relation})"
             if status >= 500:
                 problems.append(f"{where}: server error {status}")
