@@ -185,7 +185,8 @@ def test_a_code_older_than_one_step_is_refused(cast, client, clock):
 def non_public_requests(world) -> list[tuple[str, str, str]]:
     found = []
     for route in ROUTES:
-        for method, rule in policy.URLS[route.name]["methods"].items():
+        # A pattern missing from the policy fails the matrix's coverage gate instead.
+        for method, rule in policy.URLS.get(route.name, {}).get("methods", {}).items():
             if rule != policy.PUBLIC:
                 found.append((route.name, method, url_for(world, route.name, "own")))
     return found
