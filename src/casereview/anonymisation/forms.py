@@ -140,6 +140,7 @@ class RelationForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("person", "other"):
             self.fields[name].queryset = people
+            self.fields[name].empty_label = "Choose a person"
             self.fields[name].label_from_instance = lambda e: e.label
 
     def clean(self):
