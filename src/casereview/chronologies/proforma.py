@@ -30,7 +30,12 @@ from casereview.chronologies.dates import (
     parse_date_value,
     straighten,
 )
-from casereview.chronologies.safety import UnsafeFileError, check_office_zip, check_size
+from casereview.chronologies.safety import (
+    UnsafeFileError,
+    check_office_zip,
+    check_size,
+    check_xlsx_merges,
+)
 
 COLUMNS = ("date", "child", "family", "communication", "source", "staff", "comment")
 # The narrative columns: what "all text cells" means for too-brief, and what discrepancies compare.
@@ -138,7 +143,7 @@ def read_chronology(path: str | os.PathLike[str], agency: str | None = None) -> 
 class _Table:
     """The header row and the rows under it, each with its row number and vertical merges.
 
-    ``merges`` maps a position in ``rows`` to {column index: (first number, last number)}.
+    ``merges`` maps a row number to {column index: (first number, last number)}.
     """
 
     header: list[str]
@@ -250,7 +255,7 @@ def _build(name: str, agency: str, table: _Table) -> Chronology:
     pick = operator.itemgetter(*(position_of[key] for key in COLUMNS))  # canonical order
     rows: list[Row] = []
     all_text = to_text is str  # CSV and Word cells are text already; spreadsheet cells are not
-    for position, (number, values) in enumerate(table.rows):
+    for number, values in table.rows:
         if len(values) < width:
             values = [*values, *(["" if all_text else None] * (width - len(values)))]
         if all_text:
@@ -271,7 +276,7 @@ def _build(name: str, agency: str, table: _Table) -> Chronology:
             if extra_names
             else _EMPTY
         )
-        spans = table.merges.get(position) if table.merges else None
+        spans = table.merges.get(number) if table.merges else None
         merged = (
             {columns.get(i, extra_names.get(i, "")): span for i, span in spans.items()}
             if spans
@@ -364,6 +369,7 @@ def _decode(name: str, data: bytes) -> str:
 def _read_xlsx(name: str) -> tuple[str | None, _Table]:
     """Read the first visible sheet that holds the header row."""
     check_office_zip(name, ".xlsx")
+    check_xlsx_merges(name)
     import openpyxl  # slow to import: a CSV-only run never loads it
 
     try:
@@ -376,40 +382,76 @@ def _read_xlsx(name: str) -> tuple[str | None, _Table]:
     for sheet in book.worksheets:
         if sheet.sheet_state != "visible":
             continue
-        rows = [list(values) for values in sheet.iter_rows(values_only=True)]
-        index, found = _locate_header(rows)
+        grid = _sparse_cells(sheet)
+        head = [_row_values(grid.get(row, {})) for row in range(1, _HEADER_SEARCH_ROWS + 1)]
+        index, found = _locate_header(head)
         if index is None:
             missing = missing or (found if isinstance(found, list) else [])
             continue
-        merges = _unmerge_xlsx(sheet, rows, index)
+        header_row = index + 1
+        merges = _unmerge_xlsx(sheet, grid, header_row)
         table = _Table(
-            rows[index],
-            [(n, cells) for n, cells in enumerate(rows[index + 1 :], start=1)],
+            head[index],
+            [
+                (row - header_row, _row_values(grid[row]))
+                for row in sorted(grid)
+                if row > header_row
+            ],
             merges,
             to_text=cell_text,
         )
-        return _agency_from_lines(rows[:index]), table
+        return _agency_from_lines(head[:index]), table
     raise _no_header(name, missing, "sheet")
 
 
+_MAX_COLUMNS = 200  # the pro forma has seven; a cell far to the right is not part of the table
+
+
+def _sparse_cells(sheet: object) -> dict[int, dict[int, object]]:
+    """The sheet's non-empty cells by row and column (1-based).
+
+    Only the cells the file holds are visited: walking the sheet's full dimensions would let
+    one stray cell at XFD1048576 cost billions of steps.
+    """
+    grid: dict[int, dict[int, object]] = {}
+    # openpyxl keeps a worksheet's cells in this dict; there is no public sparse view.
+    for (row, column), cell in sheet._cells.items():  # type: ignore[attr-defined]
+        value = cell.value
+        if value is not None and column <= _MAX_COLUMNS:
+            grid.setdefault(row, {})[column] = value
+    return grid
+
+
+def _row_values(cells: Mapping[int, object]) -> list[object]:
+    """A sparse row as a list from column 1 to its last filled column."""
+    if not cells:
+        return []
+    return [cells.get(column) for column in range(1, max(cells) + 1)]
+
+
 def _unmerge_xlsx(
-    sheet: object, rows: list[list[object]], header_index: int
+    sheet: object, grid: dict[int, dict[int, object]], header_row: int
 ) -> dict[int, dict[int, tuple[int, int]]]:
-    """Give every row of a merged range its anchor's value; note the ranges that span rows."""
+    """Give every row of a merged range its anchor's value; note the ranges that span rows.
+
+    Returns {row number: {column index: (first row number, last row number)}}. A range is
+    followed no further than the last row holding data.
+    """
     merges: dict[int, dict[int, tuple[int, int]]] = {}
+    last_row = max(grid, default=0)
     for cell_range in sheet.merged_cells.ranges:  # type: ignore[attr-defined]
-        top, bottom = cell_range.min_row - 1, cell_range.max_row - 1
-        column = cell_range.min_col - 1
-        if bottom <= header_index:
+        top, column = cell_range.min_row, cell_range.min_col
+        bottom = min(cell_range.max_row, last_row)
+        if bottom <= header_row or column > _MAX_COLUMNS:
             continue
-        anchor = rows[top][column] if column < len(rows[top]) else None
-        first = max(top, header_index + 1)
-        for index in range(first, bottom + 1):
-            if column < len(rows[index]):
-                rows[index][column] = anchor
-            if bottom > top:
-                span = (first - header_index, bottom - header_index)
-                merges.setdefault(index - header_index - 1, {})[column] = span
+        anchor = grid.get(top, {}).get(column)
+        first = max(top, header_row + 1)
+        span = (first - header_row, bottom - header_row)
+        for row in range(first, bottom + 1):
+            if anchor is not None:
+                grid.setdefault(row, {})[column] = anchor
+            if cell_range.max_row > top:
+                merges.setdefault(row - header_row, {})[column - 1] = span
     return merges
 
 
@@ -480,7 +522,7 @@ def _append_docx_rows(
             for column, (first, last) in spans[position].items()
         }
         if row_spans:
-            table.merges[len(table.rows)] = row_spans
+            table.merges[number] = row_spans
         table.rows.append((number, cells))
 
 

@@ -8,6 +8,7 @@ at the bytes before openpyxl or python-docx parse anything.
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -79,3 +80,38 @@ def _scan_entry(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, inflated: int,
                     raise UnsafeFileError(f"it is not a usable {kind} file (it declares a DOCTYPE)")
                 tail = chunk[-16:]
     return inflated
+
+
+MAX_MERGED_CELLS = 100_000
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
+
+
+def check_xlsx_merges(path: str | os.PathLike[str]) -> None:
+    """Refuse a workbook whose merged ranges cover more than MAX_MERGED_CELLS cells.
+
+    openpyxl makes an object for every cell of a merged range when it loads a sheet, so one
+    range of a million cells would take it a long time (call after check_office_zip).
+    """
+    covered = 0
+    with zipfile.ZipFile(path) as archive:
+        for entry in archive.infolist():
+            if not entry.filename.startswith("xl/worksheets/") or not entry.filename.endswith(
+                ".xml"
+            ):
+                continue
+            for match in _MERGE_REF.finditer(archive.read(entry)):
+                rows = abs(int(match[4]) - int(match[2])) + 1
+                columns = abs(_column_number(match[3]) - _column_number(match[1])) + 1
+                covered += rows * columns
+                if covered > MAX_MERGED_CELLS:
+                    raise UnsafeFileError(
+                        "it is not a usable .xlsx file (its merged cells cover over"
+                        f" {MAX_MERGED_CELLS:,} cells); unmerge them and try again"
+                    )
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - ord("A") + 1
+    return number
