@@ -1,8 +1,10 @@
-"""Checks an uploaded Word file must pass before anything is stored (SECURITY.md UP-1).
+"""Checks an uploaded file must pass before anything is stored (SECURITY.md UP-1).
 
-Extension, then structure: a real zip within size limits (inflated with a byte counter, not
-trusting headers), no DOCTYPE in any XML part, no macros, ActiveX, embedded objects or
-external relationships.
+``check_docx`` for Word letter templates; ``check_upload`` for any allowed kind (CSV, XLSX,
+DOCX): extension allowlist, then magic bytes, then structure. A zip is inflated with a byte
+counter (never trusting its headers) within size, entry and ratio limits; no DOCTYPE in any XML
+part; no macros, ActiveX, embedded objects or external relationships; old and macro formats and
+password-protected files refused with what to do instead. The file name is only ever displayed.
 """
 
 from __future__ import annotations
@@ -185,6 +187,10 @@ def check_upload(
     return extension
 
 
+def _a(words: str) -> str:
+    return ("an " if words[0] in "AEIOU" else "a ") + words
+
+
 def _check_text(content: bytes) -> None:
     head = content[:8192]
     for magic, what in NOT_TEXT:
@@ -232,7 +238,7 @@ def _check_ooxml(content: bytes, extension: str) -> None:
         other = next((k for k, part in OOXML_MAIN_PART.items() if part in names), None)
         if other and other != extension:
             raise UploadRefused(
-                f"This file is named {extension} but it is a {KIND_WORDS[other]}. Give it the"
+                f"This file is named {extension} but it is {_a(KIND_WORDS[other])}. Give it the"
                 f" right name ({other}) and upload it again."
             )
         raise UploadRefused(f"This is not a {kind}, or it is damaged.")
