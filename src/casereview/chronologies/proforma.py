@@ -478,7 +478,7 @@ def _read_docx(name: str) -> tuple[str | None, _Table]:
             if table is None:
                 lines.append([element.text or ""])
             continue
-        grid, spans = _docx_grid(element, qn)
+        grid, spans = _docx_grid(element)
         index, found = _locate_header(grid)
         if index is None:
             missing = missing or (found if isinstance(found, list) else [])
@@ -526,25 +526,23 @@ def _append_docx_rows(
         table.rows.append((number, cells))
 
 
-def _docx_grid(tbl: object, qn: Callable[[str], str]) -> tuple[list[list[object]], list[dict]]:
+def _docx_grid(tbl: object) -> tuple[list[list[object]], list[dict]]:
     """A Word table as a grid of cell texts, each merged cell's text read once.
 
     A cell spanning columns (w:gridSpan, or legacy w:hMerge) holds its text in its first
     column only; a cell merged down rows (w:vMerge) gives its text to every row it spans, and
     ``spans[row][column]`` records the first and last grid rows of that merge.
     """
-    from docx.table import _Cell
-
     grid: list[list[object]] = []
     states: list[dict[int, str]] = []
-    for tr in tbl.iterchildren(qn("w:tr")):  # type: ignore[attr-defined]
+    for tr in tbl.iterchildren(_W_TR):  # type: ignore[attr-defined]
         cells: dict[int, object] = {}
         row_state: dict[int, str] = {}
-        column = _grid_before(tr, qn)
-        for tc in tr.iterchildren(qn("w:tc")):
-            span, vmerge, hmerge = _tc_layout(tc, qn)
+        column = _grid_before(tr)
+        for tc in tr.iterchildren(_W_TC):
+            span, vmerge, hmerge = _tc_layout(tc)
             if hmerge != "continue":
-                cells[column] = _Cell(tc, None).text  # type: ignore[arg-type]
+                cells[column] = _tc_text(tc)
             if vmerge:
                 row_state[column] = vmerge
             column += span
@@ -583,27 +581,63 @@ def _close_span(spans: list[dict], column: int, first: int, last: int) -> None:
             spans[row][column] = (first, last)
 
 
-def _grid_before(tr: object, qn: Callable[[str], str]) -> int:
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_TR, _W_TC, _W_P, _W_T = f"{_W}tr", f"{_W}tc", f"{_W}p", f"{_W}t"
+_W_TAB, _W_BR, _W_CR = f"{_W}tab", f"{_W}br", f"{_W}cr"
+_W_SDT, _W_SDT_CONTENT = f"{_W}sdt", f"{_W}sdtContent"
+_W_VAL = f"{_W}val"
+_W_TEXT_PARTS = {_W_T: None, _W_TAB: "\t", _W_BR: "\n", _W_CR: "\n"}
+
+
+def _tc_text(tc: object) -> str:
+    """A Word cell's text: its paragraphs, one per line, as Word shows them.
+
+    Only shown text counts (w:t; deleted text is w:delText and field codes are w:instrText).
+    Read straight from the XML: python-docx's own text property costs an XPath query per run.
+    """
+    lines: list[str] = []
+    for paragraph in _cell_paragraphs(tc):
+        parts: list[str] = []
+        for element in paragraph.iter(_W_T, _W_TAB, _W_BR, _W_CR):
+            fixed = _W_TEXT_PARTS[element.tag]
+            parts.append(fixed if fixed is not None else (element.text or ""))
+        lines.append("".join(parts))
+    return "\n".join(lines)
+
+
+def _cell_paragraphs(tc: object) -> Iterable[object]:
+    """The paragraphs directly in a cell, including those in content controls (not nested
+    tables: python-docx leaves those out of a cell's text too)."""
+    for child in tc.iterchildren(_W_P, _W_SDT):  # type: ignore[attr-defined]
+        if child.tag == _W_P:
+            yield child
+        else:
+            content = child.find(_W_SDT_CONTENT)
+            if content is not None:
+                yield from content.iterchildren(_W_P)
+
+
+def _grid_before(tr: object) -> int:
     """How many grid columns a Word row skips before its first cell."""
-    trPr = tr.find(qn("w:trPr"))  # type: ignore[attr-defined]
+    trPr = tr.find(f"{_W}trPr")  # type: ignore[attr-defined]
     if trPr is None:
         return 0
-    before = trPr.find(qn("w:gridBefore"))
-    return int(before.get(qn("w:val"), "0")) if before is not None else 0
+    before = trPr.find(f"{_W}gridBefore")
+    return int(before.get(_W_VAL, "0")) if before is not None else 0
 
 
-def _tc_layout(tc: object, qn: Callable[[str], str]) -> tuple[int, str, str]:
+def _tc_layout(tc: object) -> tuple[int, str, str]:
     """A Word cell's column span and its vertical and legacy horizontal merge states."""
-    tcPr = tc.find(qn("w:tcPr"))  # type: ignore[attr-defined]
+    tcPr = tc.find(f"{_W}tcPr")  # type: ignore[attr-defined]
     if tcPr is None:
         return 1, "", ""
-    span_element = tcPr.find(qn("w:gridSpan"))
-    span = int(span_element.get(qn("w:val"), "1")) if span_element is not None else 1
-    vmerge_element = tcPr.find(qn("w:vMerge"))
+    span_element = tcPr.find(f"{_W}gridSpan")
+    span = int(span_element.get(_W_VAL, "1")) if span_element is not None else 1
+    vmerge_element = tcPr.find(f"{_W}vMerge")
     # An absent w:val on w:vMerge means "continue" (ECMA-376 17.4.85).
-    vmerge = vmerge_element.get(qn("w:val"), "continue") if vmerge_element is not None else ""
-    hmerge_element = tcPr.find(qn("w:hMerge"))
-    hmerge = hmerge_element.get(qn("w:val"), "continue") if hmerge_element is not None else ""
+    vmerge = vmerge_element.get(_W_VAL, "continue") if vmerge_element is not None else ""
+    hmerge_element = tcPr.find(f"{_W}hMerge")
+    hmerge = hmerge_element.get(_W_VAL, "continue") if hmerge_element is not None else ""
     return max(span, 1), vmerge, hmerge
 
 
