@@ -459,7 +459,8 @@ def _unmerge_xlsx(
 
 
 def _read_docx(name: str) -> tuple[str | None, _Table]:
-    """Read the first table whose header matches; later tables with the same header continue it."""
+    """Read the first table whose header matches; later tables with the header continue it
+    (their columns put in the first table's order, should an author have moved them)."""
     check_office_zip(name, ".docx")
     try:
         import docx  # slow to import: a CSV-only run never loads it
@@ -491,7 +492,7 @@ def _read_docx(name: str) -> tuple[str | None, _Table]:
             table = _Table(grid[index], [])
             header_keys = keys
         elif keys != header_keys:
-            continue
+            grid, spans = _reorder_columns(grid, spans, index, table.header)
         _append_docx_rows(table, grid, spans, index)
     if table is None:
         raise _no_header(name, missing, "table")
@@ -507,6 +508,33 @@ def _body_blocks(body: object, qn: Callable[[str], str]) -> Iterable[object]:
             content = child.find(qn("w:sdtContent"))
             if content is not None:
                 yield from _body_blocks(content, qn)
+
+
+def _reorder_columns(
+    grid: list[list[object]],
+    spans: list[dict[int, tuple[int, int]]],
+    index: int,
+    first_header: Sequence[object],
+) -> tuple[list[list[object]], list[dict[int, tuple[int, int]]]]:
+    """A continuation table's rows with its columns in the first table's order (matched by
+    canonical key, else by heading); a column the first table lacks is dropped."""
+    first_keys = header_columns(first_header) or {}
+    these_keys = {key: i for i, key in (header_columns(grid[index]) or {}).items()}
+    headings = {_normal_heading(cell): i for i, cell in enumerate(grid[index]) if cell}
+    source: list[int | None] = []
+    for position, heading in enumerate(first_header):
+        key = first_keys.get(position)
+        wanted = these_keys.get(key) if key else headings.get(_normal_heading(heading or ""))
+        source.append(wanted)
+    moved = {old: new for new, old in enumerate(source) if old is not None}
+    reordered = [
+        [cells[old] if old is not None and old < len(cells) else "" for old in source]
+        for cells in grid
+    ]
+    respanned = [
+        {moved[column]: span for column, span in row.items() if column in moved} for row in spans
+    ]
+    return reordered, respanned
 
 
 def _append_docx_rows(

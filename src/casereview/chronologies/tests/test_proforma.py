@@ -360,3 +360,29 @@ def test_a_merged_range_of_a_million_cells_is_refused_before_loading(tmp_path):
             archive.writestr(entry, data)
     with pytest.raises(ChronologyReadError, match="merged cells cover over"):
         read_chronology(path)
+
+
+def test_docx_continuation_table_with_columns_moved_is_put_back_in_order(tmp_path):
+    import docx
+
+    document = docx.Document()
+    for header, row in (
+        (HEADER, ["12/03/2024", LONG, "", "", "Notes", "AB", "First"]),
+        (
+            list(reversed(HEADER)),
+            list(reversed(["20/03/2024", LONG, "", "", "Notes", "CD", "Later"])),
+        ),
+    ):
+        table = document.add_table(rows=2, cols=7)
+        for column, text in enumerate(header):
+            table.cell(0, column).text = text
+        for column, text in enumerate(row):
+            table.cell(1, column).text = text
+        document.add_paragraph("")
+    path = tmp_path / "moved.docx"
+    document.save(path)
+    chron = read_chronology(path)
+    assert [(r.number, r.date_text, r.cells["staff"], r.cells["comment"]) for r in chron.rows] == [
+        (1, "12/03/2024", "AB", "First"),
+        (2, "20/03/2024", "CD", "Later"),
+    ]
