@@ -230,17 +230,23 @@ _ESTIMATED_MESSAGE = (
 )
 
 
-_ESTIMATE_HINTS = ("approx", "not known", "unknown", "estimat")
-
-
 def _says_estimated(row: Row) -> bool:
     """Whether any cell of the row says the date is approximate."""
-    text = "\n".join([*row.cells.values(), *row.extra.values()])
+    text = (
+        "\n".join([*row.cells.values(), *row.extra.values()])
+        if row.extra
+        else "\n".join(row.cells.values())
+    )
     lowered = text.lower()
-    # A substring test first: the regex is only worth running on the few rows that might match.
-    if not any(hint in lowered for hint in _ESTIMATE_HINTS):
-        return False
-    return _ESTIMATED.search(text) is not None
+    # Substring tests first: the regex is only worth running on the few rows that might match.
+    if (
+        "approx" in lowered
+        or "not known" in lowered
+        or "unknown" in lowered
+        or "estimat" in lowered
+    ):
+        return _ESTIMATED.search(text) is not None
+    return False
 
 
 def _duplicate_key(row: Row) -> tuple[object, ...]:
