@@ -202,8 +202,7 @@ def _draft_page(request, commission, draft, *, row_form=None, submit_form=None, 
         "missing_initials": services.staff_initials_missing(draft, entries),
         "form": row_form if row_form is not None and row_form.errors else submit_form,
     }
-    status = 400 if refusal or (row_form is not None and row_form.errors) else 200
-    return render(request, "chronologies/draft.html", context, status=status)
+    return render(request, "chronologies/draft.html", context)
 
 
 @gate("commission.submit", lookup=commission_lookup)
@@ -284,7 +283,6 @@ def row_edit(request: HttpRequest, obj: AgencyCommission, row_pk: int) -> HttpRe
         request,
         "chronologies/row_edit.html",
         {"review": commission.review, "commission": commission, "entry": entry, "form": form},
-        status=400 if form.errors else 200,
     )
 
 
@@ -510,7 +508,6 @@ def mark(request: HttpRequest, obj: Review, row_pk: int) -> HttpResponse:
             "headings": TEXT_HEADINGS,
             "marks": entry.marks.select_related("marked_by"),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -546,7 +543,6 @@ def approve(request: HttpRequest, obj: Review) -> HttpResponse:
                 pk__in=[s.commission_id for s in submissions]
             ).select_related("agency"),
         },
-        status=400 if form.errors else 200,
     )
 
 
