@@ -192,14 +192,3 @@ def test_json_shape_is_the_contract(samples):
     assert set(pair) == {"a", "b", "days_apart", "reason"}
     assert set(pair["a"]) == {"file", "row", "date"}
     assert pair["a"]["date"] == "2023-11-17"
-
-
-def test_merging_many_rows_is_not_quadratic(tmp_path):
-    import time
-
-    rows = [[f"{1 + i % 28:02d}/{1 + i % 12:02d}/2024", POLICE] for i in range(3000)]
-    police = _chron(tmp_path, "Northshire Police", rows)
-    social = _chron(tmp_path, "Northshire Children's Social Care", [[r[0], SOCIAL] for r in rows])
-    started = time.perf_counter()
-    merge([police, social], today=TODAY)
-    assert time.perf_counter() - started < 5
