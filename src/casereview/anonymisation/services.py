@@ -56,6 +56,7 @@ CONTENT_TYPES = {
     ".txt": "text/plain; charset=utf-8",
     ".md": "text/markdown; charset=utf-8",
 }
+MAX_DOCUMENTS_PER_REVIEW = 200  # SECURITY.md UP-4: the cap + 1 is refused, nothing stored
 CONTEXT = 40  # characters of anonymised text shown either side of a replacement
 CONTEXTS_PER_NAME = 5
 
@@ -378,6 +379,11 @@ def document_upload(
     """Keep an uploaded document (checked first: nothing is stored from a refused file)."""
     require(by, "document.anonymise", review)
     check_document(filename, content)
+    if review.documents.count() >= MAX_DOCUMENTS_PER_REVIEW:
+        raise NotAllowedNow(
+            f"This review already holds {MAX_DOCUMENTS_PER_REVIEW} documents: "
+            "ask the system administrator to raise the limit."
+        )
     if previous is not None and previous.review_id != review.pk:
         raise NotAllowedNow("The earlier version must be a document of this review.")
     if previous is not None and ReviewDocument.objects.filter(previous=previous).exists():

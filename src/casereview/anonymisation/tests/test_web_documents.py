@@ -287,3 +287,52 @@ def test_the_glossary_document_holds_labels_never_names(cast, as_person, keyed_r
     tables = docx.Document(io.BytesIO(data)).tables
     cells = [c.text for t in tables for r in t.rows for c in r.cells]
     assert "Teacher 1" in cells and "School 1" in cells and "CAMHS" in cells
+
+
+def test_the_document_after_the_reviews_cap_is_refused_and_nothing_stored(
+    cast, as_person, review, monkeypatch
+):
+    monkeypatch.setattr(services, "MAX_DOCUMENTS_PER_REVIEW", 1)
+    client = as_person(cast.admin)
+    assert upload(client, review, imr_docx()).status_code == 302
+    stored = Document.objects.count()
+    response = upload(client, review, imr_docx())
+    assert "This review already holds 1 documents" in response.content.decode()
+    assert Document.objects.count() == stored and ReviewDocument.objects.count() == 1
+
+
+def test_each_change_writes_one_audit_event(cast, keyed_review):
+    def events_of(action):
+        before = AuditEvent.objects.count()
+        action()
+        return [e.kind for e in AuditEvent.objects.all()[before:]]
+
+    mother = keyed_review.key_entries.get(label="Mother")
+    child = keyed_review.key_entries.get(label="Child B")
+    assert events_of(
+        lambda: services.relation_add(
+            review=keyed_review, person=mother, relation="parent-of", other=child, by=cast.admin
+        )
+    ) == ["RELATION_ADDED"]
+    assert events_of(
+        lambda: services.glossary_add(review=keyed_review, term="PLO", meaning="x", by=cast.admin)
+    ) == ["GLOSSARY_ENTRY_ADDED"]
+    assert events_of(
+        lambda: services.key_entry_add(
+            review=keyed_review, by=cast.admin, category="place", name="Elm Surgery"
+        )
+    ) == ["KEY_ENTRY_ADDED"]
+    assert keyed_review.key_entries.get(name="Elm Surgery").label == "Place 1"
+
+
+def test_the_service_refuses_someone_the_gate_would_refuse(cast, keyed_review):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.key_entry_add(
+            review=keyed_review, by=cast.chair, category="family", name="Ida Penn"
+        )
+    with pytest.raises(PermissionDenied):
+        services.document_upload(
+            review=keyed_review, title="IMR", filename="a.txt", content=b"text", by=cast.chair
+        )
