@@ -341,7 +341,9 @@ def chronology_submit(*, submission: ChronologySubmission, staff_ids: str, by):
     entries = recheck(submission)
     if not entries:
         raise NotReady("Add at least one row before sending the chronology.")
-    errors = [p["message"] for e in entries for p in e.problems if p["severity"] == "error"]
+    errors = [
+        (e.number, p["message"]) for e in entries for p in e.problems if p["severity"] == "error"
+    ]
     if errors:
         raise NotReady(
             f"Fix the {len(errors)} error{'s' if len(errors) != 1 else ''} in the rows before"

@@ -146,7 +146,7 @@ def upload(request: HttpRequest, obj: AgencyCommission) -> HttpResponse:
         else:
             read = list(submission.entries.only("problems"))
             rows, errors = len(read), sum(1 for entry in read if entry.errors)
-            messages.success(
+            (messages.info if errors else messages.success)(
                 request,
                 f"{rows} row{'s' if rows != 1 else ''} read from the file."
                 + (
