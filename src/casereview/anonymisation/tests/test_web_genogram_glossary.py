@@ -122,11 +122,22 @@ def test_the_glossary_starts_from_the_starter_list_and_keeps_its_own_acronyms(
     assert "Alice Brown" not in page and "Southvale Primary" not in page
 
 
+def test_the_review_page_sums_up_the_key_and_documents(cast, as_person, keyed_review):
+    services.glossary_add(
+        review=keyed_review, term="PLO", meaning="Public Law Outline", by=cast.admin
+    )
+    page = as_person(cast.admin).get(reverse("reviews:detail", args=[keyed_review.pk]))
+    text = page.content.decode()
+    assert "2 family members or significant people, 1 professional, 1 place" in text
+    assert "1 acronym" in text and "0 relationships" in text
+
+
 def test_the_review_page_links_to_the_anonymisation_pages_for_process_staff(
     cast, as_person, review
 ):
     page = as_person(cast.admin).get(reverse("reviews:detail", args=[review.pk])).content.decode()
     for name in ("key-reference", "glossary", "genogram", "documents"):
         assert _url(name, review) in page
+    assert "Empty" in page and "0 documents, 0 anonymised" in page
     chair = as_person(cast.chair).get(reverse("reviews:detail", args=[review.pk])).content.decode()
     assert _url("key-reference", review) not in chair
