@@ -33,7 +33,8 @@ def _document(review, title: str):
     props.created = props.modified = timezone.now().replace(tzinfo=None, microsecond=0)
     props.revision = 1
     header = document.sections[0].header.paragraphs[0]
-    header.text = f"{MARKING} — {review.referral.reference}"
+    exported = timezone.localtime().strftime("%d/%m/%Y %H:%M")
+    header.text = f"{MARKING} — {review.referral.reference} — exported {exported}"
     document.add_heading(title, level=1)
     document.add_paragraph(f"{board}. Review {review.referral.reference}.")
     return document

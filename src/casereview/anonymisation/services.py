@@ -450,7 +450,6 @@ class _ReviewableAnonymiser(Anonymiser):
 
 
 def _clip_left(text: str) -> str:
-    text = " ".join(text.split(" ")) if text else text
     return ("…" + text.split(" ", 1)[-1]) if len(text) >= CONTEXT and " " in text else text
 
 

@@ -62,7 +62,7 @@ def test_an_imr_is_anonymised_a_flagged_name_added_to_the_key_and_checked_clean(
     shot(page, "anon-01-review")
 
     # The key reference: imported from the CSV.
-    section.get_by_role("link", name="Key reference").click()
+    section.get_by_role("link", name="Open the key reference").click()
     _heading(page, "Key reference")
     page.get_by_role("link", name="Import a CSV").click()
     _heading(page, "Import a key reference")
