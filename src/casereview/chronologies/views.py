@@ -581,7 +581,13 @@ def export_job(request: HttpRequest, obj: Review, job_pk: int) -> HttpResponse:
     return render(
         request,
         "chronologies/export_job.html",
-        {"review": review, "referral": review.referral, "job": job, "expired": expired},
+        {
+            "review": review,
+            "referral": review.referral,
+            "job": job,
+            "expired": expired,
+            "expires_at": job.finished_at + EXPORT_LIFETIME if job.finished_at else None,
+        },
     )
 
 
