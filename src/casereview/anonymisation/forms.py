@@ -57,10 +57,13 @@ class KeyEntryForm(forms.Form):
         label="Agency", max_length=200, required=False, help_text="For professionals."
     )
     role = forms.CharField(
-        label="Role",
+        label="Role or kind of place",
         max_length=100,
         required=False,
-        help_text="For professionals, for example Social worker, Health visitor.",
+        help_text=(
+            "For professionals, for example Social worker; for places, the kind of place, "
+            "for example School, GP practice."
+        ),
     )
 
     def __init__(self, *args, review, entry: KeyEntry | None = None, **kwargs):

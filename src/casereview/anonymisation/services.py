@@ -243,7 +243,10 @@ def key_import(*, review, text: str, by) -> ImportResult:
                         f"{where}, column {column}: {name!r} is also on row {earlier[0]} "
                         f"as {earlier[1]!r}"
                     )
-        relationship, role = ("", item.role) if item.category == "professional" else (item.role, "")
+        # The CSV's one role column: a person's relationship to the child, or a role or a kind
+        # of place.
+        person = item.category in ("family", "other")
+        relationship, role = (item.role, "") if person else ("", item.role)
         fields = {
             "category": item.category,
             "name": item.name,

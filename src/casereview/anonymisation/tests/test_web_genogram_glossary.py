@@ -119,6 +119,8 @@ def test_the_glossary_starts_from_the_starter_list_and_keeps_its_own_acronyms(
     acronyms = page[page.index('id="acronyms"') :]
     assert "PCSO" in acronyms and "CAMHS" not in acronyms
     assert "Teacher 1" in page and "Class teacher, Southvale Schools" in page
+    places = page[page.index('id="glossary-places"') :]
+    assert "School 1" in places and "School" in places.replace("School 1", "")
     assert "Alice Brown" not in page and "Southvale Primary" not in page
 
 

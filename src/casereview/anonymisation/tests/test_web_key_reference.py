@@ -49,8 +49,12 @@ def test_the_administrator_adds_people_and_each_gets_the_next_free_label(cast, a
         _url("key-reference", review),
         _entry(category="professional", name="Ned Pike", role="Social worker"),
     )
+    client.post(
+        _url("key-reference", review),
+        _entry(category="place", name="Elm Surgery", role="GP practice"),
+    )
     labels = list(review.key_entries.values_list("label", flat=True))
-    assert labels == ["Sibling 1", "Sibling 2", "Social Worker 1"]
+    assert labels == ["Sibling 1", "Sibling 2", "Social Worker 1", "GP Practice 1"]
     page = client.get(_url("key-reference", review)).content.decode()
     assert "Sibling 2" in page and "Tam Quill" in page
 
