@@ -336,3 +336,26 @@ def test_the_service_refuses_someone_the_gate_would_refuse(cast, keyed_review):
         services.document_upload(
             review=keyed_review, title="IMR", filename="a.txt", content=b"text", by=cast.chair
         )
+
+
+def test_a_damaged_word_file_is_not_anonymised_and_the_page_says_why(cast, as_person, keyed_review):
+    import zipfile
+
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(damaged, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document><unclosed>")
+    client = as_person(cast.admin)
+    assert upload(client, keyed_review, damaged.getvalue()).status_code == 302
+    document = ReviewDocument.objects.get()
+    response = client.post(_url("document-anonymise", keyed_review, document.pk), follow=True)
+    assert "The document could not be anonymised" in response.content.decode()
+    assert not AnonymisationRun.objects.exists()
+
+
+def test_a_flag_that_is_not_in_the_run_is_not_found(cast, as_person, keyed_review):
+    client = as_person(cast.admin)
+    upload(client, keyed_review, imr_docx())
+    run = _anonymise(client, keyed_review, ReviewDocument.objects.get())
+    for name in ("flag-add", "flag-dismiss"):
+        assert client.get(_url(name, keyed_review, run.pk, len(run.flags))).status_code == 404
