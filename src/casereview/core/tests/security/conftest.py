@@ -26,6 +26,69 @@ def _canary(label: str) -> str:
     return f"Canary{label}Xq7"
 
 
+CHRONOLOGY_HEADER = (
+    "DATE,CONTACT WITH CHILD,CONTACT WITH PARENTS/CARERS and other family members,"
+    "INTER/INTRA-AGENCY COMMUNICATION,SOURCE OF RECORD,STAFF INVOLVED,COMMENT\n"
+)
+CHRONOLOGY_CSV = CHRONOLOGY_HEADER + (
+    "03/02/2024,Officers attended the home after a report of shouting.,,,Case notes,AB,\n"
+    "20/06/2024,,Officer visited the home after Mother A reported a fight.,,Case notes,AB,\n"
+)
+KEY_CSV = """\
+name,label,category,aliases,dob,sex,deceased,subject,household,agency,role
+Ava Canarykey,Child A,family,,03/05/2017,f,no,yes,yes,,
+Lena Canarykey,Mother,family,,,f,no,no,yes,,Mother
+"""
+IMR_TEXT = "Ava Canarykey was seen at school with Lena Canarykey. Craig Unknownname called.\n"
+
+
+def _workspace(objects: dict, cast, people: dict) -> None:
+    """The review's chronologies, key reference, glossary, genogram, documents and exports."""
+    from casereview.anonymisation import services as anonymise
+    from casereview.anonymisation.models import RelationKind
+    from casereview.chronologies import services as chronology
+    from casereview.chronologies import tasks
+    from casereview.chronologies.models import ExportJob
+
+    review, commission = objects["review"], objects["commission"]
+    author = people["police_author"]
+    sent = chronology.chronology_upload(
+        commission=commission, name="chronology.csv", content=CHRONOLOGY_CSV.encode(), by=author
+    )
+    chronology.chronology_submit(submission=sent, staff_ids="AB", by=author)
+    objects["merged-row"] = sent.entries.order_by("pk").first()
+    draft = chronology.chronology_draft_start(commission=commission, by=author)
+    objects["draft-row"] = draft.entries.order_by("pk").first()
+    chronology.chronology_share(review=review, by=cast.manager)
+    # Exports are made by a task after commit (never, in a test's transaction): run it here.
+    job = chronology.export_request(review=review, fmt="csv", by=cast.manager)
+    tasks.export_merged.call(job.pk)
+    objects["export-job"] = ExportJob.objects.get(pk=job.pk)
+
+    anonymise.key_import(review=review, text=KEY_CSV, by=cast.admin)
+    entries = list(review.key_entries.order_by("pk"))
+    objects["key-entry"] = entries[0]
+    objects["glossary-term"] = anonymise.glossary_add(
+        review=review, term="IMR", meaning="Individual management review", by=cast.admin
+    )
+    objects["relation"] = anonymise.relation_add(
+        review=review,
+        person=entries[1],
+        relation=RelationKind.PARENT_OF,
+        other=entries[0],
+        by=cast.admin,
+    )
+    document = anonymise.document_upload(
+        review=review,
+        title="Police IMR",
+        filename="imr.txt",
+        content=IMR_TEXT.encode(),
+        by=cast.admin,
+    )
+    objects["review-document"] = document
+    objects["run"] = anonymise.document_anonymise(document=document, by=cast.admin)
+
+
 @pytest.fixture
 def world(cast, make_referral) -> World:
     """Referrals at each stage the pages need, with a request, deadline, notification, document."""
@@ -90,6 +153,7 @@ def world(cast, make_referral) -> World:
     )
     w.own["board"] = cast.board
     _review_objects(w.own, cast.subgroup[1], by=cast.manager)
+    w.canaries += ["Ava Canarykey", "Lena Canarykey"]
 
     # The other board: a chair of its own so its case can reach an open review.
     other_chair = make_person("otherchair@test.test", "Other Chair")
@@ -138,7 +202,7 @@ def world(cast, make_referral) -> World:
     Membership.objects.create(
         person=former, board=cast.board, role=Role.BUSINESS_MANAGER, is_active=False
     )
-    w.people = {
+    w.people = people = {
         "chair": cast.chair,
         "manager": cast.manager,
         "admin": cast.admin,
@@ -149,6 +213,7 @@ def world(cast, make_referral) -> World:
         "outsider": cast.outsider,
         "former_manager": former,
     }
+    _workspace(w.own, cast, people)
     return w
 
 

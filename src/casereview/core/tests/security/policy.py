@@ -10,12 +10,17 @@ Each URL name (``namespace:name``) maps to:
 - ``object``: the fixture object that fills the path (``referral:<stage>``, ``request``,
   ``deadline``, ``approved-deadline``, ``notification``, ``document``, ``board``,
   ``letter-template`` (a board and a letter kind), ``review``, ``review-member``,
-  ``commission``, ``reset-link``);
+  ``commission``, ``reset-link``, and the review's ``draft-row``, ``merged-row``,
+  ``export-job``, ``key-entry``, ``glossary-term``, ``relation``, ``review-document``,
+  ``run`` and ``flag``);
 - ``also``: further objects (workflow states) a GET is tried on: the agencies asked can find
   a case once they are asked, so a rule that let them read it would show there;
 - ``shows``: what an allowed GET must show of that object (``child_name``, ``reference``,
   ``board_name``, ``document_bytes``): the canary a denial must never show;
 - ``audited``: an allowed GET writes exactly one audit event (SECURITY.md LG-1);
+- ``owner``: the one role, among those the action allows, whose own object it is (an
+  export is its requester's); the others are refused;
+- ``changes``: ``False`` where an allowed POST of the fixtures' state rightly changes nothing;
 - ``post``: form data for a POST, valid where it matters, so a missing gate would show up
   as a change in the database (``@person:<role>`` stands for that person's primary key).
 """
@@ -70,10 +75,16 @@ ALLOWED = {
     "review.manage": PROCESS_STAFF,
     "commission.submit": PROCESS_STAFF | {"police_officer", "police_author"},
     "commission.view": PROCESS_STAFF | {"police_officer", "police_author"},
-    # Before the merged chronology is shared with the panel (the fixtures' state).
-    "chronology.view_merged": PROCESS_STAFF,
-    "chronology.annotate": PROCESS_STAFF,
-    "chronology.approve": frozenset(),
+    # Once the merged chronology is shared with the panel (the fixtures' state); before, only
+    # process staff see it, and nobody may approve it.
+    "chronology.view_merged": CASE_STAFF,
+    "chronology.annotate": CASE_STAFF,
+    "chronology.approve": frozenset({"chair"}),
+    "chronology.export": CASE_STAFF,
+    "chronology.export_csv": CASE_STAFF,
+    "chronology.export_xlsx": CASE_STAFF,
+    "chronology.export_docx": CASE_STAFF,
+    "chronology.export_pdf": CASE_STAFF,
     "key_reference.manage": PROCESS_STAFF,
     "document.anonymise": PROCESS_STAFF,
     "document.read_original": PROCESS_STAFF,
@@ -241,6 +252,165 @@ URLS: dict[str, dict] = {
             "report_due_on_2": "2027",
         },
     },
+    # --- chronologies (the police are commissioned; their chronology is sent and shared)
+    "chronologies:commission": {
+        "methods": {"GET": "commission.view"},
+        "object": "commission",
+        "shows": "reference",
+        "audited": True,
+    },
+    "chronologies:upload": {
+        "methods": {"GET": "commission.submit", "POST": "commission.submit"},
+        "object": "commission",
+        "shows": "reference",
+    },
+    "chronologies:draft": {
+        "methods": {"GET": "commission.submit", "POST": "commission.submit"},
+        "object": "commission",
+        "shows": "reference",
+    },
+    "chronologies:draft-start": {
+        "methods": {"POST": "commission.submit"},
+        "object": "commission",
+        "changes": False,  # a draft is already open
+    },
+    "chronologies:row-edit": {
+        "methods": {"GET": "commission.submit", "POST": "commission.submit"},
+        "object": "draft-row",
+    },
+    "chronologies:row-delete": {
+        "methods": {"POST": "commission.submit"},
+        "object": "draft-row",
+    },
+    "chronologies:submit": {
+        "methods": {"POST": "commission.submit"},
+        "object": "commission",
+        "changes": False,  # without the staff list the draft is kept, unsent
+    },
+    "chronologies:merged": {
+        "methods": {"GET": "chronology.view_merged"},
+        "object": "review",
+        "shows": "reference",
+        "audited": True,
+    },
+    "chronologies:share": {
+        "methods": {"POST": "review.manage"},
+        "object": "review",
+        "changes": False,  # already shared
+    },
+    "chronologies:mark": {
+        "methods": {"GET": "chronology.annotate", "POST": "chronology.annotate"},
+        "object": "merged-row",
+    },
+    "chronologies:approve": {
+        "methods": {"GET": "chronology.approve", "POST": "chronology.approve"},
+        "object": "review",
+        "shows": "reference",
+    },
+    "chronologies:export": {
+        "methods": {"POST": "chronology.export"},
+        "object": "review",
+        "post": {"format": "csv"},
+    },
+    "chronologies:export-job": {
+        "methods": {"GET": "chronology.export"},
+        "object": "export-job",
+        "owner": "manager",
+        "shows": "reference",
+    },
+    "chronologies:export-download": {
+        "methods": {"GET": "chronology.export"},
+        "object": "export-job",
+        "owner": "manager",
+        "audited": True,
+    },
+    # --- anonymisation (process staff only; the key names are the canaries)
+    "anonymisation:key-reference": {
+        "methods": {"GET": "key_reference.manage", "POST": "key_reference.manage"},
+        "object": "review",
+        "shows": "key_name",
+    },
+    "anonymisation:key-import": {
+        "methods": {"GET": "key_reference.manage", "POST": "key_reference.manage"},
+        "object": "review",
+        "shows": "reference",
+    },
+    "anonymisation:key-export-csv": {
+        "methods": {"GET": "key_reference.manage"},
+        "object": "review",
+        "shows": "key_name",
+    },
+    "anonymisation:key-export-docx": {
+        "methods": {"GET": "key_reference.manage"},
+        "object": "review",
+    },
+    "anonymisation:key-entry": {
+        "methods": {"GET": "key_reference.manage", "POST": "key_reference.manage"},
+        "object": "key-entry",
+        "shows": "key_name",
+    },
+    "anonymisation:key-entry-remove": {
+        "methods": {"POST": "key_reference.manage"},
+        "object": "key-entry",
+    },
+    "anonymisation:glossary": {
+        "methods": {"GET": "key_reference.manage", "POST": "key_reference.manage"},
+        "object": "review",
+        "shows": "reference",
+    },
+    "anonymisation:glossary-starter": {
+        "methods": {"POST": "key_reference.manage"},
+        "object": "review",
+    },
+    "anonymisation:glossary-export": {
+        "methods": {"GET": "key_reference.manage"},
+        "object": "review",
+    },
+    "anonymisation:glossary-remove": {
+        "methods": {"POST": "key_reference.manage"},
+        "object": "glossary-term",
+    },
+    "anonymisation:genogram": {
+        "methods": {"GET": "key_reference.manage", "POST": "key_reference.manage"},
+        "object": "review",
+        "shows": "reference",
+    },
+    "anonymisation:relation-remove": {
+        "methods": {"POST": "key_reference.manage"},
+        "object": "relation",
+    },
+    "anonymisation:documents": {
+        "methods": {"GET": "document.anonymise", "POST": "document.anonymise"},
+        "object": "review",
+        "shows": "reference",
+    },
+    "anonymisation:document-original": {
+        "methods": {"GET": "document.read_original"},
+        "object": "review-document",
+        "shows": "key_name",
+        "audited": True,
+    },
+    "anonymisation:document-anonymise": {
+        "methods": {"POST": "document.anonymise"},
+        "object": "review-document",
+    },
+    "anonymisation:run": {
+        "methods": {"GET": "document.anonymise"},
+        "object": "run",
+        "shows": "reference",
+    },
+    "anonymisation:run-download": {
+        "methods": {"GET": "document.anonymise"},
+        "object": "run",
+    },
+    "anonymisation:flag-add": {
+        "methods": {"GET": "key_reference.manage", "POST": "key_reference.manage"},
+        "object": "flag",
+    },
+    "anonymisation:flag-dismiss": {
+        "methods": {"GET": "document.anonymise", "POST": "document.anonymise"},
+        "object": "flag",
+    },
     "referrals:answer": {
         "methods": {"GET": "agency_request.answer", "POST": "agency_request.answer"},
         "object": "request",
@@ -251,7 +421,24 @@ URLS: dict[str, dict] = {
 }
 
 
-def expected(rule: str, role: str, relation: str) -> bool:
+# Objects inside a review: on the "other" relation the other board's review is put in the
+# path with the first board's object (a swapped parent), so everyone is refused with 404.
+SWAPPED_KINDS = frozenset(
+    {
+        "draft-row",
+        "merged-row",
+        "export-job",
+        "key-entry",
+        "glossary-term",
+        "relation",
+        "review-document",
+        "run",
+        "flag",
+    }
+)
+
+
+def expected(rule: str, role: str, relation: str, kind: str = "", owner: str = "") -> bool:
     """Whether the policy allows a role to use a rule on an object of a relation."""
     if rule == PUBLIC:
         return True
@@ -259,6 +446,10 @@ def expected(rule: str, role: str, relation: str) -> bool:
         return False
     if rule == SIGNED_IN:
         return True  # a signed-in person with no role may still see an empty dashboard
+    if relation == "other" and kind in SWAPPED_KINDS:
+        return False
+    if owner and role != owner:
+        return False
     if relation == "other":
         # The other board's objects: only its own business manager, as a manager there.
         return role == "outsider" and "manager" in ALLOWED[rule]
@@ -267,8 +458,10 @@ def expected(rule: str, role: str, relation: str) -> bool:
     return role in ALLOWED[rule]
 
 
-def denial_statuses(role: str, relation: str) -> set[int]:
+def denial_statuses(role: str, relation: str, kind: str = "") -> set[int]:
     """The uniform refusal: 404 where the object is out of the person's scope, else 403."""
+    if relation == "other" and kind in SWAPPED_KINDS:
+        return {404}
     if relation == "other" and role == "outsider":
         return {403}  # the other board's own manager, refused a function
     if relation == "other" or role in OUT_OF_SCOPE_ROLES:
