@@ -213,9 +213,16 @@ def draft(request: HttpRequest, obj: AgencyCommission) -> HttpResponse:
     request.casereview_board = commission.review.referral.board
     current = _draft_of(commission)
     if current is None:
-        messages.info(request, "There is no draft. Upload a file or start typing the rows.")
-        return redirect(
-            "chronologies:commission", pk=commission.review_id, commission_pk=commission.pk
+        # Not a refusal: there is simply nothing being prepared; say how to start.
+        if request.method == "POST":
+            messages.info(request, "There is no draft. Upload a file or start typing the rows.")
+            return redirect(
+                "chronologies:commission", pk=commission.review_id, commission_pk=commission.pk
+            )
+        return render(
+            request,
+            "chronologies/no_draft.html",
+            {"review": commission.review, "commission": commission},
         )
     if request.method == "POST":
         form = RowForm(request.POST)
@@ -303,7 +310,10 @@ def submit(request: HttpRequest, obj: AgencyCommission) -> HttpResponse:
     request.casereview_board = commission.review.referral.board
     current = _draft_of(commission)
     if current is None:
-        raise Http404
+        messages.error(request, "There is no draft to send. Upload a file or type the rows first.")
+        return redirect(
+            "chronologies:commission", pk=commission.review_id, commission_pk=commission.pk
+        )
     form = SubmitForm(request.POST)
     form.is_valid()
     try:

@@ -14,6 +14,12 @@ import pytest
 
 from casereview.conftest import _test_settings  # noqa: F401  (the project's settings again)
 
+
+def pytest_ignore_collect(collection_path, config):
+    """The pure chronology tests may run with ``-p no:django``; these pages need Django."""
+    return None if config.pluginmanager.has_plugin("django") else True
+
+
 HEADER = [
     "DATE",
     "CONTACT WITH CHILD",

@@ -218,3 +218,15 @@ def test_the_agency_pages_use_the_same_number_of_queries_for_10_or_200_rows(
         assert f"officer number {n - 1} " in response.content.decode()
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_with_no_draft_the_draft_page_says_how_to_start_and_sending_says_why_not(
+    cast, as_person, police_commission
+):
+    client = as_person(cast.police_author)
+    page = client.get(url("draft", police_commission))
+    assert page.status_code == 200
+    assert "There is no draft being prepared." in page.content.decode()
+    response = client.post(url("submit", police_commission), follow=True)
+    assert "There is no draft to send." in response.content.decode()
+    assert not ChronologySubmission.objects.exists()
