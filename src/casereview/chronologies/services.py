@@ -140,14 +140,22 @@ def _set_aside_draft(commission) -> None:
     ).update(status=SubmissionStatus.SUPERSEDED)
 
 
-@transaction.atomic
 def chronology_upload(
     *, commission: AgencyCommission, name: str, content: bytes, by
 ) -> ChronologySubmission:
-    """Read an agency's file into a new draft, its rows checked; nothing is kept if refused."""
+    """Read an agency's file into a new draft, its rows checked; nothing is kept if refused.
+
+    The file is checked and read before the transaction opens, so a slow spreadsheet never
+    holds the database's write lock.
+    """
     require(by, "commission.submit", commission)
     chron, extension = read_upload(name, content, commission.agency.name)
     found = checks.check_chronology(chron, today_in_uk())
+    with transaction.atomic():
+        return _keep_upload(commission, chron, found, name, content, extension, by)
+
+
+def _keep_upload(commission, chron, found, name, content, extension, by):
     shown = display_name(name)
     review = commission.review
     source = document_store(

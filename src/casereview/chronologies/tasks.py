@@ -39,7 +39,11 @@ def export_merged(job_id: int) -> None:
         extension = "." + job.format
         with tempfile.TemporaryDirectory(prefix="chronology-export-") as folder:
             path = os.path.join(folder, "merged" + extension)
-            exports.write_merged(view.merged, path, referral.reference, referral.board.marking)
+            # EX-2: every page says which export this is and when it was made; the audit
+            # trail ties the export's number to the person who asked for it.
+            made = timezone.localtime().strftime("%d/%m/%Y %H:%M")
+            heading = f"{referral.reference} \u2014 export {job.pk}, {made}"
+            exports.write_merged(view.merged, path, heading, referral.board.marking)
             _progress(job, 80)
             with open(path, "rb") as handle:
                 content = handle.read()

@@ -194,7 +194,9 @@ def test_exports_run_in_the_background_and_download_with_safe_headers(
     content = b"".join(download.streaming_content)
     reference = both_sent.referral.reference
     if fmt == "csv":
-        assert f"{reference} \u2014 OFFICIAL-SENSITIVE" in content.decode()
+        first = next(csv.reader(io.StringIO(content.decode())))[0]
+        assert first.startswith(f"{reference} \u2014 export {job.pk}, ")
+        assert first.endswith("\u2014 OFFICIAL-SENSITIVE")
     elif fmt in ("xlsx", "docx"):
         parts = zipfile.ZipFile(io.BytesIO(content))
         text = b"".join(parts.read(n) for n in parts.namelist() if n.endswith(".xml"))
