@@ -283,3 +283,60 @@ def test_the_merged_page_uses_the_same_number_of_queries_for_10_or_200_rows(
         assert f"Officer number {n - 1} saw" in response.content.decode()
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_a_panel_member_taken_off_the_review_cannot_download_their_earlier_export(
+    cast, as_person, both_sent, django_capture_on_commit_callbacks
+):
+    member = review_services.review_member_add(
+        review=both_sent, person=cast.outsider, role=ReviewRole.PANEL_MEMBER, by=cast.manager
+    )
+    services.chronology_share(review=both_sent, by=cast.manager)
+    client = as_person(cast.outsider)
+    job, download = _export(client, both_sent, "csv", django_capture_on_commit_callbacks)
+    assert download.status_code == 200
+    review_services.review_member_remove(member=member, by=cast.manager)
+    assert client.get(merged_url(both_sent, "export-download", job.pk)).status_code == 404
+
+
+def test_someone_excluded_from_the_review_sees_no_chronology(cast, as_person, both_sent):
+    review_services.review_member_add(
+        review=both_sent,
+        person=cast.manager,
+        role=ReviewRole.EXCLUDED,
+        by=cast.admin,
+        reason="Related to a practitioner involved.",
+    )
+    client = as_person(cast.manager)
+    commission = both_sent.commissions.get(agency=cast.police)
+    assert client.get(merged_url(both_sent)).status_code == 404
+    assert (
+        client.get(
+            reverse("chronologies:commission", args=[both_sent.pk, commission.pk])
+        ).status_code
+        == 404
+    )
+
+
+def test_if_the_audit_cannot_be_written_no_rows_are_served(cast, as_person, both_sent, monkeypatch):
+    from casereview.chronologies import views
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("audit store unavailable")
+
+    client = as_person(cast.manager)
+    client.raise_request_exception = False
+    monkeypatch.setattr(views.audit, "record", refuse)
+    response = client.get(merged_url(both_sent))
+    assert response.status_code == 500
+    assert "Health visitor saw Child A" not in response.content.decode()
+
+
+def test_each_change_records_exactly_one_event(cast, both_sent):
+    entry = ChronologyEntry.objects.filter(submission__status="submitted").first()
+    before = AuditEvent.objects.count()
+    services.chronology_mark(entry=entry, kind="key-decision", note="Why.", by=cast.manager)
+    services.chronology_share(review=both_sent, by=cast.manager)
+    services.chronology_approve(review=both_sent, note="", by=cast.chair)
+    kinds = list(AuditEvent.objects.filter(pk__gt=0).values_list("kind", flat=True))[before:]
+    assert kinds == ["CHRONOLOGY_ROW_MARKED", "CHRONOLOGY_SHARED", "CHRONOLOGY_APPROVED"]
