@@ -340,3 +340,22 @@ def test_each_change_records_exactly_one_event(cast, both_sent):
     services.chronology_approve(review=both_sent, note="", by=cast.chair)
     kinds = list(AuditEvent.objects.filter(pk__gt=0).values_list("kind", flat=True))[before:]
     assert kinds == ["CHRONOLOGY_ROW_MARKED", "CHRONOLOGY_SHARED", "CHRONOLOGY_APPROVED"]
+
+
+def test_a_failed_export_says_so_and_keeps_no_file(
+    cast, as_person, both_sent, monkeypatch, django_capture_on_commit_callbacks
+):
+    from casereview.chronologies import tasks
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(tasks.exports, "write_merged", broken)
+    client = as_person(cast.manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(merged_url(both_sent, "export"), {"format": "docx"})
+    job = ExportJob.objects.get()
+    assert (job.status, job.document) == ("failed", None)
+    page = client.get(response.url).content.decode()
+    assert "The export failed" in page and "disk full" not in page
+    assert client.get(merged_url(both_sent, "export-download", job.pk)).status_code == 404
