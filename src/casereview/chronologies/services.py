@@ -359,9 +359,14 @@ def chronology_submit(*, submission: ChronologySubmission, staff_ids: str, by):
             errors,
         )
     now = timezone.now()
+    earlier = ChronologySubmission.objects.filter(
+        commission=commission, status=SubmissionStatus.SUBMITTED
+    ).first()
     replaced = ChronologySubmission.objects.filter(
         commission=commission, status=SubmissionStatus.SUBMITTED
     ).update(status=SubmissionStatus.SUPERSEDED)
+    if earlier is not None:
+        _carry_marks(earlier, entries)
     ChronologySubmission.objects.filter(pk=submission.pk).update(
         status=SubmissionStatus.SUBMITTED,
         submitted_at=now,
@@ -380,6 +385,31 @@ def chronology_submit(*, submission: ChronologySubmission, staff_ids: str, by):
         detail={"version": submission.version, "rows": len(entries), "replaced": bool(replaced)},
     )
     return submission
+
+
+def _same_row_key(entry: ChronologyEntry) -> tuple:
+    return (entry.date_text, *(getattr(entry, key) for key in TEXT_KEYS))
+
+
+def _carry_marks(earlier: ChronologySubmission, entries: list[ChronologyEntry]) -> None:
+    """The panel's marks on rows sent again unchanged stay with them in the new version."""
+    new_by_key: dict[tuple, ChronologyEntry] = {}
+    for entry in entries:
+        new_by_key.setdefault(_same_row_key(entry), entry)
+    copies = []
+    for mark in PanelMark.objects.filter(entry__submission=earlier).select_related("entry"):
+        target = new_by_key.get(_same_row_key(mark.entry))
+        if target is not None:
+            copies.append(
+                PanelMark(
+                    entry=target,
+                    kind=mark.kind,
+                    note=mark.note,
+                    marked_at=mark.marked_at,
+                    marked_by_id=mark.marked_by_id,
+                )
+            )
+    PanelMark.objects.bulk_create(copies)
 
 
 # -- the merged chronology and the panel --------------------------------------------------------

@@ -359,3 +359,17 @@ def test_a_failed_export_says_so_and_keeps_no_file(
     page = client.get(response.url).content.decode()
     assert "The export failed" in page and "disk full" not in page
     assert client.get(merged_url(both_sent, "export-download", job.pk)).status_code == 404
+
+
+def test_the_panels_marks_stay_with_rows_sent_again_unchanged(cast, both_sent, police_commission):
+    entries = ChronologyEntry.objects.filter(
+        submission__commission=police_commission, submission__status="submitted"
+    )
+    kept, changed = entries.get(number=1), entries.get(number=2)
+    for entry in (kept, changed):
+        services.chronology_mark(entry=entry, kind="key-decision", note="Why.", by=cast.manager)
+    changed_rows = [FIXED_POLICE[0], row("13/03/2024", POLICE_ROWS[1][1]), FIXED_POLICE[2]]
+    second = sent(police_commission, changed_rows, cast.police_author)
+    marked = PanelMark.objects.filter(entry__submission=second)
+    assert [m.entry.number for m in marked] == [1]
+    assert PanelMark.objects.filter(entry=changed).exists()  # the earlier version keeps its own
