@@ -247,14 +247,25 @@ EXCLUDED_TABLES = {"core.AuditEvent", "sessions.Session", "auth.Permission"}
 SKIPPED_APPS = ("axes", "django_tasks_db", "contenttypes")
 
 
-def snapshot() -> dict[str, list]:
-    """Every row of every table the app owns (small world: cheap), for 'nothing changed'."""
-    state = {}
-    for model in apps.get_models():
+def _watched_tables() -> list[tuple[str, str]]:
+    tables = []
+    for model in apps.get_models(include_auto_created=True):
         label = model._meta.label
         if label in EXCLUDED_TABLES or model._meta.app_label in SKIPPED_APPS:
             continue
-        state[label] = list(model.objects.order_by("pk").values())
+        tables.append((label, model._meta.db_table))
+    return sorted(set(tables))
+
+
+def snapshot() -> dict[str, list]:
+    """Every row of every table the app owns (small world: cheap), for 'nothing changed'."""
+    from django.db import connection
+
+    state = {}
+    with connection.cursor() as cursor:
+        for label, table in _watched_tables():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            state[label] = sorted(cursor.fetchall(), key=repr)
     return state
 
 
@@ -278,8 +289,8 @@ def audit_count() -> int:
 # --- the matrix ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", cases("GET"))
-def test_get_matches_the_policy_for_every_role_and_relation(name, world, clients):
+def get_problems(name: str, world, clients) -> list[str]:
+    """Every role's GET of one pattern, on each relation and state, against the policy."""
     from casereview.core.models import AuditEvent
 
     entry = policy.URLS[name]
@@ -330,6 +341,20 @@ def test_get_matches_the_policy_for_every_role_and_relation(name, world, clients
                 expected_events = ([], ["denied"]) if by_view else (["denied"],)
                 if role != "anonymous" and outcomes not in expected_events:
                     problems.append(f"{where}: refusal audited as {outcomes}, not 1 denied")
+    return problems
+
+
+# One world per app rather than per pattern keeps the matrix fast; GETs change nothing
+# but the audit trail, so the patterns of an app can share it.
+NAMESPACES = sorted({name.split(":")[0] for name in cases("GET")})
+
+
+@pytest.mark.parametrize("namespace", NAMESPACES)
+def test_get_matches_the_policy_for_every_role_and_relation(namespace, world, clients):
+    problems = []
+    for name in cases("GET"):
+        if name.split(":")[0] == namespace:
+            problems += get_problems(name, world, clients)
     assert not problems, "\n".join(problems)
 
 
