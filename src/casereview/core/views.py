@@ -44,6 +44,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     cases = list(
         Referral.objects.filter(board_id__in=staff_boards)
+        .excluding_conflicts_of(request.user)
         .open()
         .select_related("board__profile")
         .with_next_deadline()

@@ -52,9 +52,20 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         agency_ids = memberships.filter(
             role__in=[Role.NAMED_OFFICER.value, Role.AGENCY_AUTHOR.value]
         ).values("agency_id")
-        return self.filter(
-            Q(board_id__in=staff_boards) | Q(agency_requests__agency_id__in=agency_ids)
-        ).distinct()
+        return (
+            self.filter(Q(board_id__in=staff_boards) | Q(agency_requests__agency_id__in=agency_ids))
+            .excluding_conflicts_of(person)
+            .distinct()
+        )
+
+    def excluding_conflicts_of(self, person) -> ReferralQuerySet:
+        """Leave out cases whose review excludes the person for a conflict of interest (AZ-5)."""
+        from casereview.reviews.models import ReviewMember, ReviewRole
+
+        excluded = ReviewMember.objects.filter(
+            person_id=person.pk, role=ReviewRole.EXCLUDED, is_active=True
+        ).values("review__referral_id")
+        return self.exclude(pk__in=excluded)
 
     def open(self) -> ReferralQuerySet:
         return self.exclude(stage=Stage.CLOSED)

@@ -61,11 +61,6 @@ def test_an_excluded_person_cannot_remove_their_own_exclusion(world, clients, ex
     assert exclusion.is_active
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="AZ-5: an exclusion from the review does not yet hide the case, its documents "
-    "or its dashboard row (Referral.visible_to ignores review exclusions)",
-)
 def test_an_excluded_business_manager_cannot_open_the_case_or_its_documents(
     world, clients, excluded
 ):
