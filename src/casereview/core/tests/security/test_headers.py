@@ -235,3 +235,40 @@ def test_production_sends_hsts_redirects_to_https_and_uses_host_cookies(tmp_path
     assert probe["session_cookie"] == ["__Host-sessionid", True, True, "Lax"]
     assert probe["csrf_cookie"] == ["__Host-csrftoken", True]
     assert probe["debug"] is False
+
+
+def test_every_page_of_the_policy_carries_the_headers_and_downloads_are_attachments(world, clients):
+    """The whole crawl: each GET pattern as someone the policy lets in (HD-1, UP-3)."""
+    from . import policy
+    from .test_permission_matrix import ROUTES, url_for
+
+    problems = []
+    pages = downloads = 0
+    for route in ROUTES:
+        entry = policy.URLS.get(route.name, {})
+        rule = entry.get("methods", {}).get("GET")
+        if rule is None:
+            continue
+        owner = entry.get("owner", "")
+        role = owner or next(r for r in policy.ROLES if policy.expected(rule, r, "own"))
+        url = url_for(world, route.name, "own")
+        response = clients[role].get(url)
+        kind = response.get("Content-Type", "")
+        signed_in = role != "anonymous"
+        if 300 <= response.status_code < 400:
+            continue  # a redirect: no page, nothing to run
+        if "text/html" in kind:
+            pages += 1
+            problems += header_problems(f"{role} {route.name}", response, signed_in=signed_in)
+        elif response.status_code == 200 and "json" not in kind:
+            downloads += 1
+            where = f"{role} {route.name}"
+            if not response.get("Content-Disposition", "").startswith("attachment"):
+                problems.append(f"{where}: a download not sent as an attachment")
+            if response.get("X-Content-Type-Options") != "nosniff":
+                problems.append(f"{where}: a download without nosniff")
+            if signed_in and "no-store" not in response.get("Cache-Control", ""):
+                problems.append(f"{where}: a download without Cache-Control: no-store")
+    assert pages >= 30
+    assert downloads >= 5
+    assert not problems, "\n".join(problems)
