@@ -268,6 +268,7 @@ URLS: dict[str, dict] = {
         "methods": {"GET": "commission.submit", "POST": "commission.submit"},
         "object": "commission",
         "shows": "reference",
+        "audited": True,
     },
     "chronologies:draft-start": {
         "methods": {"POST": "commission.submit"},
@@ -277,6 +278,7 @@ URLS: dict[str, dict] = {
     "chronologies:row-edit": {
         "methods": {"GET": "commission.submit", "POST": "commission.submit"},
         "object": "draft-row",
+        "audited": True,
     },
     "chronologies:row-delete": {
         "methods": {"POST": "commission.submit"},
@@ -301,6 +303,7 @@ URLS: dict[str, dict] = {
     "chronologies:mark": {
         "methods": {"GET": "chronology.annotate", "POST": "chronology.annotate"},
         "object": "merged-row",
+        "audited": True,
     },
     "chronologies:approve": {
         "methods": {"GET": "chronology.approve", "POST": "chronology.approve"},
@@ -329,6 +332,7 @@ URLS: dict[str, dict] = {
         "methods": {"GET": "key_reference.manage", "POST": "key_reference.manage"},
         "object": "review",
         "shows": "key_name",
+        "audited": True,
     },
     "anonymisation:key-import": {
         "methods": {"GET": "key_reference.manage", "POST": "key_reference.manage"},
@@ -339,15 +343,18 @@ URLS: dict[str, dict] = {
         "methods": {"GET": "key_reference.manage"},
         "object": "review",
         "shows": "key_name",
+        "audited": True,
     },
     "anonymisation:key-export-docx": {
         "methods": {"GET": "key_reference.manage"},
         "object": "review",
+        "audited": True,
     },
     "anonymisation:key-entry": {
         "methods": {"GET": "key_reference.manage", "POST": "key_reference.manage"},
         "object": "key-entry",
         "shows": "key_name",
+        "audited": True,
     },
     "anonymisation:key-entry-remove": {
         "methods": {"POST": "key_reference.manage"},
@@ -357,6 +364,7 @@ URLS: dict[str, dict] = {
         "methods": {"GET": "key_reference.manage", "POST": "key_reference.manage"},
         "object": "review",
         "shows": "reference",
+        "audited": True,
     },
     "anonymisation:glossary-starter": {
         "methods": {"POST": "key_reference.manage"},
@@ -365,6 +373,7 @@ URLS: dict[str, dict] = {
     "anonymisation:glossary-export": {
         "methods": {"GET": "key_reference.manage"},
         "object": "review",
+        "audited": True,
     },
     "anonymisation:glossary-remove": {
         "methods": {"POST": "key_reference.manage"},
@@ -374,6 +383,7 @@ URLS: dict[str, dict] = {
         "methods": {"GET": "key_reference.manage", "POST": "key_reference.manage"},
         "object": "review",
         "shows": "reference",
+        "audited": True,
     },
     "anonymisation:relation-remove": {
         "methods": {"POST": "key_reference.manage"},
@@ -383,6 +393,7 @@ URLS: dict[str, dict] = {
         "methods": {"GET": "document.anonymise", "POST": "document.anonymise"},
         "object": "review",
         "shows": "reference",
+        "audited": True,
     },
     "anonymisation:document-original": {
         "methods": {"GET": "document.read_original"},
@@ -398,18 +409,22 @@ URLS: dict[str, dict] = {
         "methods": {"GET": "document.anonymise"},
         "object": "run",
         "shows": "reference",
+        "audited": True,
     },
     "anonymisation:run-download": {
         "methods": {"GET": "document.anonymise"},
         "object": "run",
+        "audited": True,
     },
     "anonymisation:flag-add": {
         "methods": {"GET": "key_reference.manage", "POST": "key_reference.manage"},
         "object": "flag",
+        "audited": True,
     },
     "anonymisation:flag-dismiss": {
         "methods": {"GET": "document.anonymise", "POST": "document.anonymise"},
         "object": "flag",
+        "audited": True,
     },
     "referrals:answer": {
         "methods": {"GET": "agency_request.answer", "POST": "agency_request.answer"},

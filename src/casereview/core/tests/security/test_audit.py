@@ -231,3 +231,24 @@ def test_an_error_inside_a_permission_rule_denies(world, clients, monkeypatch):
     assert response.status_code == 403
     assert referral.child_name.encode() not in response.content
     assert b"rule exploded" not in response.content
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="LG-1: the facts, recommendation and decision pages show case content "
+    "without writing a read event",
+)
+@pytest.mark.parametrize(
+    ("name", "stage", "role"),
+    [
+        ("referrals:facts", "information-gathering", "manager"),
+        ("referrals:recommend", "screening", "manager"),
+        ("referrals:decide", "awaiting-decision", "chair"),
+    ],
+)
+def test_every_page_showing_case_content_writes_one_read_event(world, clients, name, stage, role):
+    referral = world.own[stage]
+    before = AuditEvent.objects.count()
+    response = clients[role].get(reverse(name, kwargs={"pk": referral.pk}))
+    assert response.status_code == 200
+    assert [(e.referral_id, e.outcome) for e in new_events(before)] == [(referral.pk, "ok")]
