@@ -252,3 +252,39 @@ def test_every_page_showing_case_content_writes_one_read_event(world, clients, n
     response = clients[role].get(reverse(name, kwargs={"pk": referral.pk}))
     assert response.status_code == 200
     assert [(e.referral_id, e.outcome) for e in new_events(before)] == [(referral.pk, "ok")]
+
+
+def test_no_audited_read_serves_content_when_its_event_cannot_be_written(
+    world, clients, monkeypatch
+):
+    """LG-3 across the policy: every audited GET fails closed, whichever way it records."""
+    from . import policy
+    from .test_permission_matrix import ROUTES, canary_of, secrets_of, url_for
+
+    def refuse(self, *args, **kwargs):
+        raise DatabaseError("audit store unavailable")
+
+    monkeypatch.setattr(AuditEvent, "save", refuse)
+    problems = []
+    checked = 0
+    for route in ROUTES:
+        entry = policy.URLS.get(route.name, {})
+        rule = entry.get("methods", {}).get("GET")
+        if rule is None or not entry.get("audited"):
+            continue
+        role = entry.get("owner") or next(
+            r for r in policy.ROLES if policy.expected(rule, r, "own")
+        )
+        client = clients[role]
+        client.raise_request_exception = False
+        response = client.get(url_for(world, route.name, "own"))
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        checked += 1
+        if response.status_code < 500:
+            problems.append(f"{route.name}: {response.status_code} with the audit down")
+        secrets = [canary_of(world, route.name, "own"), *secrets_of(world, route.name, "own")]
+        leaked = [s for s in secrets if s and s in content]
+        if leaked:
+            problems.append(f"{route.name}: served {leaked} with the audit down")
+    assert checked >= 15
+    assert not problems, "\n".join(problems)
