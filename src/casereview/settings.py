@@ -44,6 +44,10 @@ def env_int(name: str, default: int) -> int:
         raise RuntimeError(f"{name} must be a whole number, not {raw!r}.") from exc
 
 
+def _refuse(message: str):
+    raise RuntimeError(message)
+
+
 ENVIRONMENT = env_str("CASEREVIEW_ENV", "development")
 if ENVIRONMENT not in {"development", "production", "test"}:
     raise RuntimeError("CASEREVIEW_ENV must be development, production or test.")
@@ -51,7 +55,7 @@ PRODUCTION = ENVIRONMENT == "production"
 
 DEBUG = env_bool("DEBUG", default=ENVIRONMENT == "development")
 SECRET_KEY = (
-    env_str("SECRET_KEY")
+    env_str("SECRET_KEY").strip() or _refuse("SECRET_KEY is empty.")
     if PRODUCTION
     else os.environ.get("SECRET_KEY", "dev-only-insecure-key-" + "x" * 40)
 )

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from casereview.accounts.views import sign_in
 from casereview.boards.roles import CASE_STAFF_ROLES, Role
@@ -27,6 +27,7 @@ STATE_ORDER = {
 
 
 @public
+@require_http_methods(["GET", "POST"])
 def home(request: HttpRequest) -> HttpResponse:
     """A visitor sees the sign-in page; a signed-in person their dashboard."""
     if request.user.is_authenticated and request.user.is_verified():

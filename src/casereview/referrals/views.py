@@ -58,6 +58,15 @@ def request_lookup(request: HttpRequest, kwargs: dict) -> AgencyRequest:
     return candidate
 
 
+def _record_read(request: HttpRequest, referral: Referral, page: str) -> None:
+    """A page that shows case content records one read (SECURITY.md LG-1)."""
+    if request.method == "GET":
+        audit.record(
+            "CASE_VIEWED", actor=request.user, board_id=referral.board_id,
+            referral_id=referral.pk, obj=referral, detail={"page": page},
+        )
+
+
 def _refused(request: HttpRequest, exc: TransitionRefused) -> None:
     for reason in exc.reasons:
         messages.error(request, reason)
@@ -198,6 +207,7 @@ def referral_begin_screening(request: HttpRequest, obj: Referral) -> HttpRespons
 def referral_facts(request: HttpRequest, obj: Referral) -> HttpResponse:
     referral = obj
     request.casereview_board = referral.board
+    _record_read(request, referral, "facts")
     test = criteria.CriteriaTest(referral.board.profile.criteria_test)
     initial = dict(referral.criteria_facts or {})
     initial["other_children_note"] = referral.other_children_note
@@ -224,6 +234,7 @@ def referral_facts(request: HttpRequest, obj: Referral) -> HttpResponse:
 def referral_recommend(request: HttpRequest, obj: Referral) -> HttpResponse:
     referral = obj
     request.casereview_board = referral.board
+    _record_read(request, referral, "recommend")
     board = referral.board
     members = Person.objects.filter(
         memberships__board=board,
@@ -276,6 +287,7 @@ def referral_decide(request: HttpRequest, obj: Referral) -> HttpResponse:
     if recommendation is None or referral.stage != Stage.AWAITING_DECISION:
         messages.error(request, "There is no recommendation waiting for a decision.")
         return redirect("referrals:detail", pk=referral.pk)
+    _record_read(request, referral, "decide")
     form = DecisionForm(
         request.POST or None, board=referral.board, initial={"decision": recommendation.outcome}
     )

@@ -175,6 +175,7 @@ URLS: dict[str, dict] = {
     "referrals:facts": {
         "methods": {"GET": "referral.record_facts", "POST": "referral.record_facts"},
         "object": "referral:information-gathering",
+        "audited": True,
         "shows": "reference",
         "post": {
             "abuse_or_neglect": "known",
@@ -191,11 +192,13 @@ URLS: dict[str, dict] = {
     "referrals:recommend": {
         "methods": {"GET": "referral.recommend", "POST": "referral.recommend"},
         "object": "referral:screening",
+        "audited": True,
         "shows": "reference",
     },
     "referrals:decide": {
         "methods": {"GET": "referral.decide", "POST": "referral.decide"},
         "object": "referral:awaiting-decision",
+        "audited": True,
         "shows": "reference",
         "post": {"decision": "scr", "reasons": "Posted reasons."},
     },

@@ -233,11 +233,6 @@ def test_an_error_inside_a_permission_rule_denies(world, clients, monkeypatch):
     assert b"rule exploded" not in response.content
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="LG-1: the facts, recommendation and decision pages show case content "
-    "without writing a read event",
-)
 @pytest.mark.parametrize(
     ("name", "stage", "role"),
     [
