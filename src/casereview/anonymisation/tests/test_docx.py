@@ -15,11 +15,12 @@ from casereview.anonymisation import docx_parts
 from casereview.anonymisation.anonymise import AnonymiseError, Anonymiser
 from casereview.anonymisation.keyref import parse_key_csv, read_key_csv
 from casereview.anonymisation.tests.fixtures import KEY_CSV, all_parts, leaks, leaky_docx
+from casereview.samples import SAMPLES
 
 KEY = parse_key_csv(KEY_CSV)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-SAMPLE_DOCX = "/work/shared/samples/imr-school.docx"
-SAMPLE_KEY = "/work/shared/samples/key-reference.csv"
+SAMPLE_DOCX = str(SAMPLES / "imr-school.docx")
+SAMPLE_KEY = str(SAMPLES / "key-reference.csv")
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,9 @@ from casereview.anonymisation.keyref import (
     write_key_csv,
 )
 from casereview.anonymisation.tests.fixtures import KEY_CSV
+from casereview.samples import SAMPLES
 
-SAMPLE = "/work/shared/samples/key-reference.csv"
+SAMPLE = str(SAMPLES / "key-reference.csv")
 
 
 def test_the_sample_key_reads_with_aliases_and_defaults():

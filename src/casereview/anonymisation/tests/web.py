@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 import docx
 import pytest
 
 from casereview.conftest import _test_settings
+from casereview.samples import SAMPLES
 
-SAMPLES = Path("/work/shared/samples")
 KEY_CSV = """\
 name,label,category,aliases,dob,sex,deceased,subject,household,agency,role
 Mia Thompson,Child B,family,Mimi,03/05/2017,f,no,yes,yes,,
@@ -52,7 +51,7 @@ def keyed_review(review, cast):
 
 
 def imr_docx() -> bytes:
-    """The synthetic school IMR of /work/shared/samples."""
+    """The synthetic school IMR of the shared samples."""
     return (SAMPLES / "imr-school.docx").read_bytes()
 
 

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-SAMPLES = Path("/work/shared/samples")
+from casereview.samples import SAMPLES as _SAMPLES
+
+SAMPLES = _SAMPLES
 TODAY = date(2026, 11, 23)
 PERIOD = (date(2023, 1, 1), date(2024, 12, 31))
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from casereview.cli import main
+from casereview.samples import SAMPLES
 
-SAMPLE = Path("/work/shared/samples/criteria-facts-example.json")
+SAMPLE = SAMPLES / "criteria-facts-example.json"
 COMMAND = Path(sys.prefix) / "bin" / "casereview"
 
 
