@@ -12,13 +12,14 @@ import io
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casereview.chronologies.exports import sanitise_csv_cell
 from casereview.core import models as audit
+from casereview.core.documents import attachment
 from casereview.core.permissions import can, gate
 from casereview.reviews.views import review_lookup
 
@@ -91,25 +92,7 @@ def _read(request: HttpRequest, review, kind: str, obj=None, **detail) -> None:
 
 def _serve(content_or_document, *, filename: str = "", content_type: str = "") -> HttpResponse:
     """A file as an attachment that a browser will never run (SECURITY.md UP-3)."""
-    if isinstance(content_or_document, bytes):
-        response: HttpResponse = HttpResponse(content_or_document, content_type=content_type)
-        response["Content-Disposition"] = f"attachment; filename={filename}"
-    else:
-        document = content_or_document
-        try:
-            handle = document.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=document.filename,
-            content_type=document.content_type,
-        )
-    response["Content-Security-Policy"] = "sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    return attachment(content_or_document, filename=filename, content_type=content_type)
 
 
 SECTION_HEADINGS = {

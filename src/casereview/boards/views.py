@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casereview.core import models as audit
+from casereview.core.documents import attachment
 from casereview.core.permissions import can, gate
 from casereview.referrals.views import board_lookup
 
@@ -128,10 +129,8 @@ def letter_template_download(request: HttpRequest, obj, kind: str) -> HttpRespon
 
     if kind not in LetterKind.values:
         raise Http404
-    response = HttpResponse(
+    return attachment(
         template_bytes(obj, kind),
+        filename=f"{obj.slug}-{kind}.docx",
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
-    response["Content-Disposition"] = f'attachment; filename="{obj.slug}-{kind}.docx"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

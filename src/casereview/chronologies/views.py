@@ -11,13 +11,14 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casereview.core import models as audit
+from casereview.core.documents import attachment
 from casereview.core.permissions import can, gate
 from casereview.core.uploads import MAX_BYTES, UploadRefused
 from casereview.reviews.models import AgencyCommission, Review
@@ -623,16 +624,4 @@ def export_download(request: HttpRequest, obj: Review, job_pk: int) -> HttpRespo
         rows=job.rows,
         job=job.pk,
     )
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.filename,
-        content_type=document.content_type,
-    )
-    response["Content-Security-Policy"] = "sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment(document)

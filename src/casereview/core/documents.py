@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 
 from django.core.files.base import ContentFile
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.http import content_disposition_header
 
 from . import models as audit
 from .models import Document
@@ -47,3 +49,29 @@ def document_store(
         detail={"kind": kind, "sha256": document.sha256},
     )
     return document
+
+
+def attachment(content, *, filename: str = "", content_type: str = "") -> HttpResponse:
+    """A stored Document or bytes as a download a browser will never run (SECURITY.md UP-3).
+
+    ``Content-Disposition: attachment`` with the RFC 6266 ``filename*`` form for any
+    character, nosniff, a sandboxing CSP and no caching.
+    """
+    if isinstance(content, Document):
+        try:
+            handle = content.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response: HttpResponse = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=content.filename,
+            content_type=content.content_type,
+        )
+    else:
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Security-Policy"] = "sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response

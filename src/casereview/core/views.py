@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casereview.accounts.views import sign_in
 from casereview.boards.roles import CASE_STAFF_ROLES, Role
+from casereview.core.documents import attachment
 from casereview.referrals.models import AgencyRequest, Referral, deadline_state
 
 from . import models as audit
@@ -121,16 +122,7 @@ def document_download(request: HttpRequest, obj: Document) -> HttpResponse:
         referral_id=obj.referral_id,
         obj=obj,
     )
-    try:
-        handle = obj.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=obj.filename, content_type=obj.content_type
-    )
-    response["Content-Security-Policy"] = "sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment(obj)
 
 
 @public
