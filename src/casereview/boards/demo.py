@@ -92,13 +92,13 @@ def load_demo() -> list[tuple[str, str, str]]:
             user=person, name="Demo authenticator", defaults={"key": hex_key, "confirmed": True}
         )
         printed.append((role.label + (f" ({agency.name})" if agency else ""), email, b32))
-    _other_board()
+    printed.append(_other_board())
     if not board.referrals.exists():
         _demo_cases(board, agencies, people)
     return printed
 
 
-def _other_board() -> None:
+def _other_board() -> tuple[str, str, str]:
     """A second board, so the separation between boards can be seen."""
     board, created = Board.objects.get_or_create(
         slug="southvale",
@@ -116,10 +116,11 @@ def _other_board() -> None:
             "manager@southvale.test", DEMO_PASSWORD, full_name="Sam Southvale"
         )
     Membership.objects.get_or_create(person=person, board=board, role=Role.BUSINESS_MANAGER)
-    hex_key, _ = demo_secret(person.email)
+    hex_key, b32 = demo_secret(person.email)
     TOTPDevice.objects.get_or_create(
         user=person, name="Demo authenticator", defaults={"key": hex_key, "confirmed": True}
     )
+    return ("Business manager of another board (Southvale)", person.email, b32)
 
 
 def _demo_cases(board, agencies, people) -> None:
@@ -201,4 +202,53 @@ def _demo_cases(board, agencies, people) -> None:
         methodology="Systems approach",
         imr_agencies=agencies[:4],
         panel_agencies=agencies,
+    )
+
+    review_case = log(60, "Child Echo", "death", "Died in hospital; neglect suspected.")
+    services.referral_ask_agencies(referral=review_case, by=admin)
+    services.referral_record_facts(
+        referral=review_case,
+        by=manager,
+        facts={
+            "abuse_or_neglect": "suspected",
+            "child_died": True,
+            "abuse_or_neglect_factor_in_death": True,
+            "interagency_concern": True,
+        },
+        other_children_note="No other children in the household.",
+    )
+    services.referral_begin_screening(referral=review_case, by=manager)
+    services.referral_recommend(
+        referral=review_case,
+        by=manager,
+        outcome=Outcome.SCR,
+        reasons="The child died and neglect is suspected; agencies' concerns were not shared.",
+        participants=subgroup,
+        consulted_by="meeting",
+        methodology="Systems approach",
+        imr_agencies=agencies[:3],
+        panel_agencies=agencies,
+    )
+    services.referral_decide(
+        referral=review_case, by=people["chair@demo.test"], outcome=Outcome.SCR, reasons=""
+    )
+    from casereview.reviews.models import ReviewRole
+    from casereview.reviews.services import review_member_add
+
+    review = review_case.review
+    review_member_add(
+        review=review,
+        person=people["author@demo.test"],
+        role=ReviewRole.AGENCY_AUTHOR,
+        agency=agencies[0],
+        by=manager,
+    )
+    review_member_add(
+        review=review, person=people["subgroup1@demo.test"], role=ReviewRole.PANEL_CHAIR, by=manager
+    )
+    review_member_add(
+        review=review,
+        person=people["reviewer@demo.test"],
+        role=ReviewRole.OVERVIEW_AUTHOR,
+        by=manager,
     )
