@@ -53,7 +53,8 @@ def request_lookup(request: HttpRequest, kwargs: dict) -> AgencyRequest:
         .filter(pk=kwargs.pop("pk"))
         .first()
     )
-    if candidate is None or candidate.referral.board_id not in access.boards():
+    # Another agency's request is out of scope (404), not a forbidden function (403).
+    if candidate is None or not can(request.user, "agency_request.answer", candidate):
         raise Http404
     return candidate
 

@@ -18,6 +18,7 @@ def add_class(field, css: str):
             "govuk-input": " govuk-input--error",
             "govuk-textarea": " govuk-textarea--error",
             "govuk-select": " govuk-select--error",
+            "govuk-file-upload": " govuk-file-upload--error",
         }.get(css, "")
     return field.as_widget(attrs={"class": f"{css} {existing}{error}".strip()})
 
