@@ -34,6 +34,9 @@ class Person(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Technical administrator.")
     date_joined = models.DateTimeField(default=timezone.now)
+    session_epoch = models.PositiveIntegerField(
+        default=0, help_text="Raised to end every session of this person at once."
+    )
 
     objects = PersonManager()
 
@@ -46,6 +49,21 @@ class Person(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def get_session_auth_hash(self) -> str:
+        # Sessions carry this hash: a new password or a new epoch ends every other session.
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "casereview.accounts.Person.get_session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            algorithm="sha256",
+        ).hexdigest()
+
+    def end_sessions(self) -> None:
+        """End every session this person has, on every device (SECURITY.md SE-1, AZ-4)."""
+        Person.objects.filter(pk=self.pk).update(session_epoch=models.F("session_epoch") + 1)
+        self.refresh_from_db(fields=["session_epoch"])
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -188,3 +188,38 @@ password_reset_complete = public(
         template_name="accounts/password_reset_complete.html"
     )
 )
+
+
+@gate(None)
+@require_http_methods(["GET"])
+def account(request: HttpRequest) -> HttpResponse:
+    """The person's own account: password and sessions."""
+    return render(request, "accounts/account.html", {"person": request.user})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:account")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # keeps this session; every other one ends
+        audit.record("PASSWORD_CHANGED", actor=self.request.user, request=self.request)
+        messages.success(
+            self.request, "Your password is changed. You are signed out everywhere else."
+        )
+        return response
+
+
+password_change = gate(None)(PasswordChangeView.as_view())
+
+
+@gate(None)
+@require_POST
+def sign_out_elsewhere(request: HttpRequest) -> HttpResponse:
+    """End every other session of this person, keeping this one."""
+    person = request.user
+    person.end_sessions()
+    auth.update_session_auth_hash(request, person)
+    audit.record("OTHER_SESSIONS_ENDED", actor=person, request=request)
+    messages.success(request, "You are signed out on every other device.")
+    return redirect("accounts:account")

@@ -110,6 +110,9 @@ URLS: dict[str, dict] = {
     "accounts:sign-in-code": {"methods": {"GET": PUBLIC, "POST": PUBLIC}},
     "accounts:sign-out": {"methods": {"POST": SIGNED_IN}},
     "accounts:two-factor-setup": {"methods": {"GET": SIGNED_IN, "POST": SIGNED_IN}},
+    "accounts:account": {"methods": {"GET": SIGNED_IN}},
+    "accounts:password-change": {"methods": {"GET": SIGNED_IN, "POST": SIGNED_IN}},
+    "accounts:sign-out-elsewhere": {"methods": {"POST": SIGNED_IN}},
     "accounts:password-reset": {"methods": {"GET": PUBLIC, "POST": PUBLIC}},
     "accounts:password-reset-sent": {"methods": {"GET": PUBLIC}},
     "accounts:password-reset-confirm": {
