@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
+
+# django-otp's static tokens: 8 characters of base32, lower case.
+RECOVERY_CODE = re.compile(r"[a-z2-7]{8}")
 
 GENERIC_FAILURE = (
     "Enter a correct email address and password. If you have tried several times, "
@@ -36,7 +41,22 @@ class CodeForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        code = self.cleaned_data["code"].replace(" ", "")
-        if not code.isdigit() or len(code) != 6:
-            raise forms.ValidationError("Enter the 6-digit code from your authenticator app.")
-        return code
+        code = self.cleaned_data["code"].replace(" ", "").replace("-", "")
+        if code.isdigit() and len(code) == 6:
+            return code
+        if self.allow_recovery and RECOVERY_CODE.fullmatch(code.lower()):
+            return code.lower()
+        raise forms.ValidationError(
+            "Enter the 6-digit code from your authenticator app"
+            + (", or one of your recovery codes." if self.allow_recovery else ".")
+        )
+
+    def __init__(self, *args, allow_recovery: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allow_recovery = allow_recovery
+        if allow_recovery:
+            self.fields["code"].help_text = (
+                "The 6-digit code from your authenticator app, or one of your recovery codes "
+                "if you do not have your phone."
+            )
+            self.fields["code"].max_length = 12

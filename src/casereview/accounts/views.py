@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casereview.core import models as audit
@@ -93,10 +94,11 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     person = Person.objects.filter(pk=pending, is_active=True).first() if pending else None
     if person is None:
         return redirect("accounts:sign-in")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST or None, allow_recovery=True)
     if request.method == "POST" and form.is_valid():
-        device = confirmed_device(person)
-        if device is not None and _verify(device, form.cleaned_data["code"]):
+        code = form.cleaned_data["code"]
+        device = confirmed_device(person) if code.isdigit() else recovery_device(person)
+        if device is not None and _verify(device, code):
             del request.session[PENDING]
             auth.login(request, person, backend="django.contrib.auth.backends.ModelBackend")
             otp_login(request, device)
@@ -109,14 +111,31 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     )
 
 
+def recovery_device(person: Person) -> StaticDevice | None:
+    return StaticDevice.objects.filter(user=person, confirmed=True).first()
+
+
+def recovery_codes_issue(person: Person) -> list[str]:
+    """Ten new single-use recovery codes, replacing any earlier ones (SECURITY.md AU-2)."""
+    device, _ = StaticDevice.objects.get_or_create(
+        user=person, defaults={"name": "Recovery codes", "confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(10)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    return codes
+
+
 def confirmed_device(person: Person) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=person, confirmed=True).first()
 
 
-def _verify(device: TOTPDevice, code: str) -> bool:
+def _verify(device: TOTPDevice | StaticDevice, code: str) -> bool:
     if settings.MFA_DEV_BYPASS and code == "000000":
         # Development only: casereview.core.checks refuses this setting in production.
         return True
+    if isinstance(device, StaticDevice):
+        return device.verify_token(code)  # deletes the token: each code works once
     allowed, _ = device.verify_is_allowed()
     if not allowed:
         return False
@@ -144,8 +163,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             audit.record("TWO_FACTOR_SET_UP", actor=person, request=request)
-            messages.success(request, "Two-factor authentication is set up.")
-            return redirect(settings.LOGIN_REDIRECT_URL)
+            codes = recovery_codes_issue(person)
+            return render(request, "accounts/recovery_codes.html", {"codes": codes})
         form.add_error("code", "The code is not right. Enter the code your app shows now.")
     secret = base64.b32encode(device.bin_key).decode()
     qr = segno.make(device.config_url, error="m").svg_inline(scale=4, omitsize=True)

@@ -58,3 +58,35 @@ def test_an_administrator_ends_a_persons_sessions_and_deactivates_them(cast):
     assert there.get(DASHBOARD).status_code == 302
     cast.police_officer.refresh_from_db()
     assert not cast.police_officer.is_active
+
+
+def test_set_up_issues_recovery_codes_that_each_work_once(cast):
+    import pyotp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from casereview.conftest import make_person
+
+    person = make_person("newcomer@test.test", "New Comer")
+    TOTPDevice.objects.filter(user=person).delete()
+    client = Client()
+    client.post(reverse("accounts:sign-in"), {"email": person.email, "password": PASSWORD})
+    client.get(reverse("accounts:two-factor-setup"))
+    device = TOTPDevice.objects.get(user=person)
+    import base64
+
+    code = pyotp.TOTP(base64.b32encode(device.bin_key).decode()).now()
+    page = client.post(reverse("accounts:two-factor-setup"), {"code": code}).content.decode()
+    assert "Save your recovery codes" in page
+    codes = [c for c in person.staticdevice_set.get().token_set.values_list("token", flat=True)]
+    assert len(codes) == 10
+    assert codes[0] in page
+
+    def with_recovery(code):
+        other = Client()
+        other.post(reverse("accounts:sign-in"), {"email": person.email, "password": PASSWORD})
+        return other.post(reverse("accounts:sign-in-code"), {"code": code.upper()})
+
+    assert with_recovery(codes[0]).status_code == 302
+    again = with_recovery(codes[0])
+    assert again.status_code == 200
+    assert "The code is not right" in again.content.decode()
