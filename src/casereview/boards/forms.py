@@ -5,7 +5,7 @@ from django import forms
 from casereview.referrals.lifecycle import Outcome
 from casereview.referrals.models import NotificationKind
 
-from .models import ProcedureProfile
+from .models import AgencyKind, ProcedureProfile
 
 
 class ProfileForm(forms.ModelForm):
@@ -115,3 +115,71 @@ class LetterTemplateForm(forms.Form):
                 "and matches the list on this page."
             ) from exc
         return content
+
+
+class MemberForm(forms.Form):
+    """Give someone a role on the board; a new address gets an account and a set-up email."""
+
+    email = forms.EmailField(label="Email address")
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        required=False,
+        help_text="Needed when the person does not have an account yet.",
+    )
+    role = forms.ChoiceField(label="Role", widget=forms.RadioSelect)
+    agency = forms.ModelChoiceField(
+        label="Agency (for agency roles)", queryset=None, required=False
+    )
+
+    def __init__(self, *args, board, **kwargs):
+        from .roles import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r.value, r.label) for r in Role]
+        self.fields["agency"].queryset = board.agencies.filter(is_active=True)
+        self.fields["agency"].conditional = True
+        self.fields["full_name"].conditional = True
+
+    def clean(self):
+        from casereview.accounts.models import Person
+
+        from .roles import Role
+
+        data = super().clean()
+        role = data.get("role")
+        if role and Role(role).is_agency_role and not data.get("agency"):
+            self.add_error("agency", "Choose the agency this role is held for.")
+        email = (data.get("email") or "").lower()
+        if (
+            email
+            and not Person.objects.filter(email=email).exists()
+            and not data.get("full_name", "").strip()
+        ):
+            self.add_error(
+                "full_name", "Enter the person's full name: they do not have an account yet."
+            )
+        return data
+
+
+class AgencyForm(forms.Form):
+    name = forms.CharField(label="Agency name", max_length=200)
+    kind = forms.ChoiceField(label="Kind of agency", choices=AgencyKind.choices)
+    named_officer = forms.ModelChoiceField(
+        label="Named officer (designated senior manager)", queryset=None, required=False
+    )
+
+    def __init__(self, *args, board, **kwargs):
+        from casereview.accounts.models import Person
+
+        super().__init__(*args, **kwargs)
+        self.board = board
+        self.fields["named_officer"].queryset = Person.objects.filter(
+            memberships__board=board, is_active=True
+        ).distinct()
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if self.board.agencies.filter(name__iexact=name).exists():
+            raise forms.ValidationError("This board already has an agency with this name.")
+        return name

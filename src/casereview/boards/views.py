@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casereview.core import models as audit
 from casereview.core.documents import attachment
@@ -134,3 +134,69 @@ def letter_template_download(request: HttpRequest, obj, kind: str) -> HttpRespon
         filename=f"{obj.slug}-{kind}.docx",
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
+
+
+@gate("board.manage_people", lookup=board_lookup)
+@require_http_methods(["GET", "POST"])
+def people(request: HttpRequest, obj) -> HttpResponse:
+    """The board's people and their roles; add a role, or end one."""
+    from . import services
+    from .forms import MemberForm
+    from .models import Membership
+
+    request.casereview_board = obj
+    form = MemberForm(request.POST or None, board=obj)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        membership = services.membership_grant(
+            board=obj,
+            by=request.user,
+            email=data["email"],
+            role=data["role"],
+            full_name=data["full_name"],
+            agency=data["agency"],
+        )
+        messages.success(request, f"{membership.person} now holds that role.")
+        return redirect("boards:people", slug=obj.slug)
+    memberships = (
+        Membership.objects.filter(board=obj, is_active=True)
+        .select_related("person", "agency")
+        .order_by("person__full_name", "role")
+    )
+    audit.record("BOARD_PEOPLE_VIEWED", actor=request.user, board_id=obj.pk, obj=obj)
+    return render(
+        request, "boards/people.html", {"board": obj, "form": form, "memberships": memberships}
+    )
+
+
+@gate("board.manage_people", lookup=board_lookup)
+@require_POST
+def membership_end(request: HttpRequest, obj, membership_pk: int) -> HttpResponse:
+    from django.shortcuts import get_object_or_404
+
+    from . import services
+    from .models import Membership
+
+    membership = get_object_or_404(Membership, board=obj, pk=membership_pk, is_active=True)
+    if membership.person_id == request.user.pk:
+        messages.error(request, "You cannot end your own role here: ask another administrator.")
+    else:
+        services.membership_end(membership=membership, by=request.user)
+        messages.success(request, f"{membership.person} no longer holds that role.")
+    return redirect("boards:people", slug=obj.slug)
+
+
+@gate("board.manage_people", lookup=board_lookup)
+@require_http_methods(["GET", "POST"])
+def agencies(request: HttpRequest, obj) -> HttpResponse:
+    from . import services
+    from .forms import AgencyForm
+
+    request.casereview_board = obj
+    form = AgencyForm(request.POST or None, board=obj)
+    if request.method == "POST" and form.is_valid():
+        agency = services.agency_add(board=obj, by=request.user, **form.cleaned_data)
+        messages.success(request, f"{agency.name} added.")
+        return redirect("boards:agencies", slug=obj.slug)
+    rows = obj.agencies.select_related("named_officer").order_by("name")
+    return render(request, "boards/agencies.html", {"board": obj, "form": form, "agencies": rows})

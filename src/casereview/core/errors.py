@@ -30,6 +30,7 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    request.casereview_board = None  # an error page shows nothing of the case or board
     from casereview.core.middleware import current_request
 
     req = current_request()

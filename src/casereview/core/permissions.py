@@ -135,6 +135,7 @@ RULES: dict[str, Rule] = {
     "board.view": is_board_member,
     "profile.edit": is_board_admin,
     "letter_template.edit": is_board_admin,
+    "board.manage_people": is_board_admin,
 }
 
 

@@ -45,9 +45,6 @@ def referral_lookup(request: HttpRequest, kwargs: dict) -> Referral:
 
 
 def request_lookup(request: HttpRequest, kwargs: dict) -> AgencyRequest:
-    from casereview.core.permissions import access_for
-
-    access = access_for(request.user)
     candidate = (
         AgencyRequest.objects.select_related("referral__board__profile", "agency")
         .filter(pk=kwargs.pop("pk"))

@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('boards', '0001_initial'),
+        ("boards", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='procedureprofile',
-            name='nation',
-            field=models.CharField(choices=[('england-and-wales', 'England and Wales'), ('scotland', 'Scotland'), ('northern-ireland', 'Northern Ireland')], default='england-and-wales', max_length=20),
+            model_name="procedureprofile",
+            name="nation",
+            field=models.CharField(
+                choices=[
+                    ("england-and-wales", "England and Wales"),
+                    ("scotland", "Scotland"),
+                    ("northern-ireland", "Northern Ireland"),
+                ],
+                default="england-and-wales",
+                max_length=20,
+            ),
         ),
     ]

@@ -38,7 +38,12 @@ def test_each_seed_has_its_preset(name, expected):
 
 def test_presets_hold_exactly_the_profiles_settings():
     # first_meeting_on is a date of the board's own calendar, not part of a procedure.
-    fields = {f.name for f in ProcedureProfile._meta.fields} - {"id", "board", "preset", "first_meeting_on"}  # noqa: E501
+    fields = {f.name for f in ProcedureProfile._meta.fields} - {
+        "id",
+        "board",
+        "preset",
+        "first_meeting_on",
+    }
     for path in PRESET_DIR.glob("*.json"):
         assert set(profile_fields(path.stem)) == fields, path.name
         json.loads(path.read_text())

@@ -152,6 +152,7 @@ def world(cast, make_referral) -> World:
         by=cast.manager,
     )
     w.own["board"] = cast.board
+    w.own["membership"] = _bystander(cast.board, "bystander@test.test")
     _review_objects(w.own, cast.subgroup[1], by=cast.manager)
     w.canaries += ["Ava Canarykey", "Lena Canarykey"]
 
@@ -195,6 +196,7 @@ def world(cast, make_referral) -> World:
         by=cast.outsider,
     )
     w.other["board"] = cast.other_board
+    w.other["membership"] = _bystander(cast.other_board, "otherbystander@test.test")
     _review_objects(w.other, other_chair, by=cast.outsider)
 
     # Someone whose only membership of the first board has ended (AZ-4).
@@ -215,6 +217,15 @@ def world(cast, make_referral) -> World:
     }
     _workspace(w.own, cast, people)
     return w
+
+
+def _bystander(board, email: str):
+    """A board member whose role the matrix may end without changing any role it tests."""
+    from casereview.boards.models import Membership
+    from casereview.boards.roles import Role
+
+    person = make_person(email, "Board Bystander")
+    return Membership.objects.create(person=person, board=board, role=Role.BOARD_MEMBER)
 
 
 def _review_objects(objects: dict, panel_member, *, by) -> None:

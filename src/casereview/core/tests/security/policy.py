@@ -70,6 +70,7 @@ ALLOWED = {
     "board.view": CASE_STAFF | AGENCY_PEOPLE,
     "profile.edit": PROCESS_STAFF,
     "letter_template.edit": PROCESS_STAFF,
+    "board.manage_people": PROCESS_STAFF,
     # Reviews: the police are the commissioned agency of the first board's review.
     "review.view": CASE_STAFF | {"police_officer", "police_author"},
     "review.manage": PROCESS_STAFF,
@@ -133,6 +134,21 @@ URLS: dict[str, dict] = {
     },
     "boards:letter-templates": {
         "methods": {"GET": "letter_template.edit", "POST": "letter_template.edit"},
+        "object": "board",
+        "shows": "board_name",
+    },
+    "boards:people": {
+        "methods": {"GET": "board.manage_people", "POST": "board.manage_people"},
+        "object": "board",
+        "shows": "board_name",
+        "audited": True,
+    },
+    "boards:membership-end": {
+        "methods": {"POST": "board.manage_people"},
+        "object": "membership",
+    },
+    "boards:agencies": {
+        "methods": {"GET": "board.manage_people", "POST": "board.manage_people"},
         "object": "board",
         "shows": "board_name",
     },

@@ -1,0 +1,71 @@
+"""A board's administrators keep its people, roles and agencies."""
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from casereview.accounts.models import Person
+from casereview.boards.models import Agency, Membership
+from casereview.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_new_person_gets_an_account_a_role_and_an_email_to_set_a_password(
+    cast, as_person, django_capture_on_commit_callbacks
+):
+    client = as_person(cast.admin)
+    url = reverse("boards:people", args=[cast.board.slug])
+    response = client.post(url, {"email": "newofficer@test.test", "role": "named-officer"})
+    body = response.content.decode()
+    assert "Choose the agency this role is held for." in body
+    assert "full name: they do not have an account yet" in body
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "email": "NewOfficer@test.test",
+                "full_name": "New Officer",
+                "role": "named-officer",
+                "agency": cast.education.pk,
+            },
+        )
+    assert response.status_code == 302
+    person = Person.objects.get(email="newofficer@test.test")
+    assert not person.has_usable_password()
+    assert Membership.objects.filter(person=person, agency=cast.education).exists()
+    [message] = mail.outbox
+    assert "/accounts/password/reset/" in message.body
+    assert "Canary" not in message.body
+
+
+def test_ending_a_role_takes_effect_on_the_next_request(cast, as_person, make_referral):
+    referral = make_referral("received")
+    membership = Membership.objects.get(person=cast.subgroup[0], role="subgroup-member")
+    member = sign_in(Client(), cast.subgroup[0])
+    detail = reverse("referrals:detail", args=[referral.pk])
+    assert member.get(detail).status_code == 200
+    as_person(cast.manager).post(
+        reverse("boards:membership-end", args=[cast.board.slug, membership.pk])
+    )
+    assert member.get(detail).status_code == 404
+
+
+def test_an_agency_is_added_once_by_name(cast, as_person):
+    client = as_person(cast.manager)
+    url = reverse("boards:agencies", args=[cast.board.slug])
+    response = client.post(url, {"name": "Northbrook Police", "kind": "police"})
+    assert "already has an agency with this name" in response.content.decode()
+    response = client.post(
+        url,
+        {"name": "Northbrook Housing", "kind": "housing", "named_officer": cast.police_officer.pk},
+    )
+    assert response.status_code == 302
+    assert Agency.objects.get(name="Northbrook Housing").named_officer == cast.police_officer
+
+
+def test_the_people_pages_are_for_the_boards_administrators_only(cast, as_person):
+    url = reverse("boards:people", args=[cast.board.slug])
+    assert as_person(cast.chair).get(url).status_code == 403
+    assert as_person(cast.outsider).get(url).status_code == 404
