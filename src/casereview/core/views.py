@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from casereview.accounts.views import sign_in
 from casereview.boards.roles import CASE_STAFF_ROLES, Role
 from casereview.core.documents import attachment
-from casereview.referrals.models import AgencyRequest, Referral, deadline_state
+from casereview.referrals.models import AgencyRequest, Referral, deadline_state, elapsed_percent
 
 from . import models as audit
 from .models import Document
@@ -60,6 +60,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
     )
     for case in cases:
+        case.elapsed_percent = (
+            elapsed_percent(case.next_deadline_starts_at, case.next_deadline_due_at, now)
+            if case.next_deadline_due_at
+            else None
+        )
         case.next_state = (
             deadline_state(
                 case.next_deadline_due_at,

@@ -79,6 +79,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
             next_deadline_label=Subquery(pending.values("label")[:1]),
             next_deadline_due_at=Subquery(pending.values("effective_due_at")[:1]),
             next_deadline_all_day=Subquery(pending.values("all_day")[:1]),
+            next_deadline_starts_at=Subquery(pending.values("starts_at")[:1]),
         )
 
 
@@ -313,6 +314,14 @@ class Deadline(models.Model):
 def due_value(due_at: dt.datetime, all_day: bool) -> dt.date | dt.datetime:
     local = timezone.localtime(due_at, LONDON)
     return local.date() if all_day else local
+
+
+def elapsed_percent(start, due, moment) -> int:
+    """How much of a deadline's time has gone, for its bar (0 to 100)."""
+    total = (due - start).total_seconds()
+    if total <= 0:
+        return 100
+    return max(0, min(100, round((moment - start).total_seconds() * 100 / total)))
 
 
 def end_of_day(day: dt.date) -> dt.datetime:

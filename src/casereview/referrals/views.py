@@ -25,7 +25,7 @@ from .forms import (
     ReferralForm,
 )
 from .lifecycle import Outcome, Stage, TransitionRefused
-from .models import AgencyRequest, Deadline, Notification, Referral
+from .models import AgencyRequest, Deadline, Notification, Referral, elapsed_percent
 
 
 def board_lookup(request: HttpRequest, kwargs: dict) -> Board:
@@ -60,8 +60,12 @@ def _record_read(request: HttpRequest, referral: Referral, page: str) -> None:
     """A page that shows case content records one read (SECURITY.md LG-1)."""
     if request.method == "GET":
         audit.record(
-            "CASE_VIEWED", actor=request.user, board_id=referral.board_id,
-            referral_id=referral.pk, obj=referral, detail={"page": page},
+            "CASE_VIEWED",
+            actor=request.user,
+            board_id=referral.board_id,
+            referral_id=referral.pk,
+            obj=referral,
+            detail={"page": page},
         )
 
 
@@ -105,7 +109,7 @@ def referral_detail(request: HttpRequest, obj: Referral) -> HttpResponse:
     deadlines = list(referral.deadlines.all())
     for d in deadlines:
         d.state_now = d.state(now, profile.due_soon_working_days)
-        d.elapsed_percent = _elapsed_percent(d.starts_at, d.effective_due_at, d.met_at or now)
+        d.elapsed_percent = elapsed_percent(d.starts_at, d.effective_due_at, d.met_at or now)
     requests = list(referral.agency_requests.select_related("agency", "answered_by"))
     for r in requests:
         from .models import deadline_state
@@ -158,14 +162,6 @@ def _field_for(reason: str) -> str | None:
     """The form field a guard's refusal is about, so the message sits beside it."""
     lowered = reason.lower()
     return next((f for key, f in _REASON_FIELDS.items() if key in lowered), None)
-
-
-def _elapsed_percent(start, due, moment) -> int:
-    """How much of a deadline's time has gone, for its bar (0 to 100)."""
-    total = (due - start).total_seconds()
-    if total <= 0:
-        return 100
-    return max(0, min(100, round((moment - start).total_seconds() * 100 / total)))
 
 
 def _transitions_for(user, referral: Referral) -> list[lifecycle.Transition]:
