@@ -57,7 +57,9 @@ def make_board(slug: str, preset: str = "manchester"):
     from casereview.boards.presets import apply_preset
 
     board = Board.objects.create(
-        name=f"{slug.title()} Safeguarding Children Board", short_name=slug.title(), slug=slug,
+        name=f"{slug.title()} Safeguarding Children Board",
+        short_name=slug.title(),
+        slug=slug,
         reference_prefix=slug[:4].upper(),
     )
     profile = apply_preset(board, preset)
@@ -100,16 +102,25 @@ def cast(db) -> Cast:
     for a, officer in ((police, police_officer), (health, health_officer)):
         a.named_officer = officer
         a.save()
-    outsider = member(
-        "outsider@test.test", "Other Board Manager", Role.BUSINESS_MANAGER, b=other
-    )
+    outsider = member("outsider@test.test", "Other Board Manager", Role.BUSINESS_MANAGER, b=other)
     other_agency.named_officer = outsider
     other_agency.save()
     return Cast(
-        board=board, other_board=other, police=police, health=health, social_care=social_care,
-        education=education, other_agency=other_agency, chair=chair, manager=manager,
-        admin=admin, subgroup=subgroup, police_officer=police_officer,
-        health_officer=health_officer, police_author=police_author, outsider=outsider,
+        board=board,
+        other_board=other,
+        police=police,
+        health=health,
+        social_care=social_care,
+        education=education,
+        other_agency=other_agency,
+        chair=chair,
+        manager=manager,
+        admin=admin,
+        subgroup=subgroup,
+        police_officer=police_officer,
+        health_officer=health_officer,
+        police_author=police_author,
+        outsider=outsider,
     )
 
 
@@ -192,9 +203,15 @@ def make_referral(cast):
         if stage == "screening":
             return referral
         services.referral_recommend(
-            referral=referral, by=manager, outcome=Outcome.SCR, reasons="Criteria met.",
-            participants=cast.subgroup, consulted_by="meeting", methodology="Systems",
-            imr_agencies=[cast.police], panel_agencies=[cast.police, cast.health],
+            referral=referral,
+            by=manager,
+            outcome=Outcome.SCR,
+            reasons="Criteria met.",
+            participants=cast.subgroup,
+            consulted_by="meeting",
+            methodology="Systems",
+            imr_agencies=[cast.police],
+            panel_agencies=[cast.police, cast.health],
         )
         if stage == "awaiting-decision":
             return referral
