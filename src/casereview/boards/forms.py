@@ -183,3 +183,21 @@ class AgencyForm(forms.Form):
         if self.board.agencies.filter(name__iexact=name).exists():
             raise forms.ValidationError("This board already has an agency with this name.")
         return name
+
+
+class AgencyChangeForm(forms.Form):
+    named_officer = forms.ModelChoiceField(
+        label="Named officer (designated senior manager)", queryset=None, required=False
+    )
+    kind = forms.ChoiceField(label="Kind of agency", choices=AgencyKind.choices)
+    is_active = forms.BooleanField(
+        label="A member agency (untick when it leaves the board)", required=False
+    )
+
+    def __init__(self, *args, board, **kwargs):
+        from casereview.accounts.models import Person
+
+        super().__init__(*args, **kwargs)
+        self.fields["named_officer"].queryset = Person.objects.filter(
+            memberships__board=board, is_active=True
+        ).distinct()

@@ -83,3 +83,22 @@ def _invite(person: Person) -> None:
         settings.DEFAULT_FROM_EMAIL,
         [person.email],
     )
+
+
+@transaction.atomic
+def agency_change(*, agency: Agency, by, named_officer, kind: str, is_active: bool) -> None:
+    require(by, "board.manage_people", agency.board)
+    Agency.objects.filter(pk=agency.pk).update(
+        named_officer=named_officer, kind=kind, is_active=is_active
+    )
+    audit.record(
+        "AGENCY_CHANGED",
+        actor=by,
+        board_id=agency.board_id,
+        obj=agency,
+        detail={
+            "named_officer": named_officer.pk if named_officer else None,
+            "kind": kind,
+            "is_active": is_active,
+        },
+    )

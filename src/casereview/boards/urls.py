@@ -15,6 +15,11 @@ urlpatterns = [
     ),
     path("boards/<slug:slug>/agencies/", views.agencies, name="agencies"),
     path(
+        "boards/<slug:slug>/agencies/<int:agency_pk>/",
+        views.agency_change,
+        name="agency-change",
+    ),
+    path(
         "boards/<slug:slug>/letters/<slug:kind>/template.docx",
         views.letter_template_download,
         name="letter-template-download",

@@ -200,3 +200,31 @@ def agencies(request: HttpRequest, obj) -> HttpResponse:
         return redirect("boards:agencies", slug=obj.slug)
     rows = obj.agencies.select_related("named_officer").order_by("name")
     return render(request, "boards/agencies.html", {"board": obj, "form": form, "agencies": rows})
+
+
+@gate("board.manage_people", lookup=board_lookup)
+@require_http_methods(["GET", "POST"])
+def agency_change(request: HttpRequest, obj, agency_pk: int) -> HttpResponse:
+    from django.shortcuts import get_object_or_404
+
+    from . import services
+    from .forms import AgencyChangeForm
+
+    request.casereview_board = obj
+    agency = get_object_or_404(obj.agencies.all(), pk=agency_pk)
+    form = AgencyChangeForm(
+        request.POST or None,
+        board=obj,
+        initial={
+            "named_officer": agency.named_officer_id,
+            "kind": agency.kind,
+            "is_active": agency.is_active,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.agency_change(agency=agency, by=request.user, **form.cleaned_data)
+        messages.success(request, f"{agency.name} saved.")
+        return redirect("boards:agencies", slug=obj.slug)
+    return render(
+        request, "boards/agency_change.html", {"board": obj, "agency": agency, "form": form}
+    )

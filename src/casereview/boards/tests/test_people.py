@@ -69,3 +69,22 @@ def test_the_people_pages_are_for_the_boards_administrators_only(cast, as_person
     url = reverse("boards:people", args=[cast.board.slug])
     assert as_person(cast.chair).get(url).status_code == 403
     assert as_person(cast.outsider).get(url).status_code == 404
+
+
+def test_a_new_named_officer_is_asked_from_then_on(cast, as_person, make_referral):
+    client = as_person(cast.manager)
+    url = reverse("boards:agency-change", args=[cast.board.slug, cast.education.pk])
+    response = client.post(
+        url, {"named_officer": cast.health_officer.pk, "kind": "education", "is_active": "on"}
+    )
+    assert response.status_code == 302
+    referral = make_referral("information-gathering")
+    assert referral.agency_requests.filter(agency=cast.education).exists()
+
+
+def test_an_agency_that_left_is_no_longer_asked(cast, as_person, make_referral):
+    client = as_person(cast.manager)
+    url = reverse("boards:agency-change", args=[cast.board.slug, cast.health.pk])
+    client.post(url, {"named_officer": cast.health_officer.pk, "kind": "health"})
+    referral = make_referral("information-gathering")
+    assert not referral.agency_requests.filter(agency=cast.health).exists()

@@ -153,6 +153,7 @@ def world(cast, make_referral) -> World:
     )
     w.own["board"] = cast.board
     w.own["membership"] = _bystander(cast.board, "bystander@test.test")
+    w.own["agency"] = cast.education
     _review_objects(w.own, cast.subgroup[1], by=cast.manager)
     w.canaries += ["Ava Canarykey", "Lena Canarykey"]
 
@@ -197,6 +198,7 @@ def world(cast, make_referral) -> World:
     )
     w.other["board"] = cast.other_board
     w.other["membership"] = _bystander(cast.other_board, "otherbystander@test.test")
+    w.other["agency"] = cast.other_agency
     _review_objects(w.other, other_chair, by=cast.outsider)
 
     # Someone whose only membership of the first board has ended (AZ-4).

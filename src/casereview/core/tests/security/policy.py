@@ -152,6 +152,12 @@ URLS: dict[str, dict] = {
         "object": "board",
         "shows": "board_name",
     },
+    "boards:agency-change": {
+        "methods": {"GET": "board.manage_people", "POST": "board.manage_people"},
+        "object": "agency",
+        "shows": "board_name",
+        "post": {"kind": "police", "is_active": "on"},
+    },
     "boards:letter-template-download": {
         "methods": {"GET": "letter_template.edit"},
         "object": "letter-template",

@@ -179,6 +179,8 @@ def url_for(world, name: str, relation: str, key: str | None = None) -> str:
         kwargs = {"pk": obj.review_id, "commission_pk": obj.pk}
     elif kind == "board":
         kwargs = {"slug": obj.slug}
+    elif kind == "agency":
+        kwargs = {"slug": obj.board.slug, "agency_pk": obj.pk}
     elif kind == "membership":
         kwargs = {"slug": obj.board.slug, "membership_pk": obj.pk}
     elif kind == "letter-template":
