@@ -1,0 +1,44 @@
+"""Password rules (SECURITY.md AU-3): length, common passwords, the service's own words."""
+
+import pytest
+from django.contrib.auth.hashers import identify_hasher
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+from casereview.accounts.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "short-pass1",  # 11 characters
+        "password1234",  # a common password
+        "safeguarding2026",  # the service's own word
+        "Northbrook!2026",  # the board's name
+        "northbrookpolice1",  # an agency's name
+    ],
+)
+def test_weak_passwords_are_refused(cast, password):
+    with pytest.raises(ValidationError):
+        validate_password(password, user=Person(email="x@test.test", full_name="X"))
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["correct horse battery staple", "ü" * 12 + "ß", "x" * 64 + " any characters at all !"],
+)
+def test_long_passphrases_of_any_characters_are_accepted(cast, password):
+    validate_password(password, user=Person(email="x@test.test", full_name="X"))
+
+
+def test_passwords_are_stored_with_argon2(settings):
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    person = Person.objects.create_user(
+        "argon@test.test", "a long enough passphrase", full_name="A"
+    )
+    assert identify_hasher(person.password).algorithm == "argon2"
