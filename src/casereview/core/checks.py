@@ -6,8 +6,9 @@ from django.conf import settings
 from django.core.checks import Error, register
 
 
-@register(deploy=True)
+@register()
 def two_factor_bypass_refused_in_production(app_configs, **kwargs):
+    """Settings refuse to load with the bypass in production; this catches overrides too."""
     if settings.PRODUCTION and settings.MFA_DEV_BYPASS:
         return [
             Error(
@@ -17,8 +18,3 @@ def two_factor_bypass_refused_in_production(app_configs, **kwargs):
             )
         ]
     return []
-
-
-@register()
-def two_factor_bypass_never_with_production(app_configs, **kwargs):
-    return two_factor_bypass_refused_in_production(app_configs)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from casereview.core.permissions import access_for
+from casereview.core.permissions import can
 
 
 def casereview(request):
     board = getattr(request, "casereview_board", None)
-    can_log = False
     user = getattr(request, "user", None)
-    if board is not None and user is not None and user.is_authenticated:
-        from casereview.core.permissions import can
-
-        can_log = can(user, "referral.create", board)
-    elif user is not None and user.is_authenticated:
-        access_for(user)
+    can_log = (
+        board is not None
+        and user is not None
+        and user.is_authenticated
+        and can(user, "referral.create", board)
+    )
     return {"casereview_board": board, "casereview_can_log": can_log}

@@ -199,19 +199,16 @@ class CriteriaFactsForm(forms.Form):
         ]
 
     def facts(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("other_children_note", None)
-        if "indicators" in data:
-            data["indicators"] = list(data["indicators"])
-        return data
+        """The cleaned answers as the criteria module's facts (everything but the note)."""
+        facts = {k: v for k, v in self.cleaned_data.items() if k != "other_children_note"}
+        if "indicators" in facts:
+            facts["indicators"] = list(facts["indicators"])
+        return facts
 
     def clean(self):
         data = super().clean()
-        facts = {k: v for k, v in data.items() if k != "other_children_note"}
-        if "indicators" in facts:
-            facts["indicators"] = list(facts["indicators"])
         try:
-            parsed = criteria.Facts.from_dict(facts)
+            parsed = criteria.Facts.from_dict(self.facts())
         except criteria.FactsError as exc:
             raise forms.ValidationError(str(exc)) from exc
         if (

@@ -25,7 +25,14 @@ from .forms import (
     ReferralForm,
 )
 from .lifecycle import Outcome, Stage, TransitionRefused
-from .models import AgencyRequest, Deadline, Notification, Referral, elapsed_percent
+from .models import (
+    AgencyRequest,
+    Deadline,
+    Notification,
+    Referral,
+    deadline_state,
+    elapsed_percent,
+)
 
 
 def board_lookup(request: HttpRequest, kwargs: dict) -> Board:
@@ -112,8 +119,6 @@ def referral_detail(request: HttpRequest, obj: Referral) -> HttpResponse:
         d.elapsed_percent = elapsed_percent(d.starts_at, d.effective_due_at, d.met_at or now)
     requests = list(referral.agency_requests.select_related("agency", "answered_by"))
     for r in requests:
-        from .models import deadline_state
-
         r.state_now = deadline_state(
             r.due_at, True, now, r.answered_at, profile.due_soon_working_days
         )

@@ -57,13 +57,9 @@ def deadline_tag(state):
 @register.simple_tag
 def due_text(value) -> str:
     """A due date or time as people write it: 3 March 2025, or 3 March 2025 at 14:30."""
-    import datetime as dt
+    from casereview.templatetags_helpers import long_date
 
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return f"{value.day} {value:%B %Y} at {value:%H:%M}"
-    return f"{value.day} {value:%B %Y}"
+    return "" if value is None else long_date(value)
 
 
 @register.filter
