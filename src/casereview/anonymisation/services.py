@@ -16,9 +16,9 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
 from casereview.chronologies.exports import unquote_csv_cell
-from casereview.core import models as audit
 from casereview.core.documents import DOCX, document_store
 from casereview.core.permissions import require
+from casereview.reviews.services import review_event
 
 from .anonymise import AnonymiseError, Anonymiser
 from .edits import NAME, Edit
@@ -66,15 +66,7 @@ class NotAllowedNow(ValueError):
 
 
 def _event(kind: str, *, review, by, obj=None, detail: dict | None = None, reasons: str = ""):
-    return audit.record(
-        kind,
-        actor=by,
-        board_id=review.referral.board_id,
-        referral_id=review.referral_id,
-        obj=obj,
-        detail=detail or {},
-        reasons=reasons,
-    )
+    return review_event(kind, review=review, by=by, obj=obj, detail=detail, reasons=reasons)
 
 
 # --- the key reference ---------------------------------------------------------------------

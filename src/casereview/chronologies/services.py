@@ -18,11 +18,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from casereview.core import models as audit
 from casereview.core.documents import document_store
 from casereview.core.permissions import require
 from casereview.core.uploads import UploadRefused, check_upload, display_name
 from casereview.reviews.models import AgencyCommission, Review
+from casereview.reviews.services import review_event
 
 from . import checks
 from .dates import parse_date_text, today_in_uk
@@ -56,15 +56,8 @@ class NotReady(ValueError):
 
 
 def _event(kind: str, *, by, commission=None, review=None, obj=None, detail=None, **extra):
-    review = review or commission.review
-    return audit.record(
-        kind,
-        actor=by,
-        board_id=review.referral.board_id,
-        referral_id=review.referral_id,
-        obj=obj,
-        detail=detail or {},
-        **extra,
+    return review_event(
+        kind, review=review or commission.review, by=by, obj=obj, detail=detail, **extra
     )
 
 

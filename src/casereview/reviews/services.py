@@ -17,6 +17,19 @@ CHRONOLOGY_WEEKS = 4
 REPORT_WEEKS = 6
 
 
+def review_event(kind: str, *, review, by=None, obj=None, detail: dict | None = None, **extra):
+    """One audit event about a review, filed under its board and case."""
+    return audit.record(
+        kind,
+        actor=by,
+        board_id=review.referral.board_id,
+        referral_id=review.referral_id,
+        obj=obj,
+        detail=detail or {},
+        **extra,
+    )
+
+
 def review_open(*, referral, kind: str, at: dt.datetime) -> Review:
     """Open the review a decision asks for, commissioning the agencies the sub group named."""
     review = Review.objects.create(referral=referral, kind=kind, opened_at=at)
