@@ -9,7 +9,7 @@ from django.utils import timezone
 from casereview.boards.models import LetterKind, LetterTemplate
 from casereview.core import letters
 from casereview.core.documents import document_store
-from casereview.templatetags_helpers import long_date
+from casereview.core.formats import long_date
 
 from .models import Notification, NotificationKind, Referral
 

@@ -113,9 +113,13 @@ _ACTION = {
 
 
 def next_reference(board: Board, year: int) -> str:
+    """The next free reference of the year, e.g. MSCB-2026-004 (never reused)."""
     prefix = f"{board.reference_prefix}-{year}-"
-    taken = Referral.objects.filter(reference__startswith=prefix).count()
-    return f"{prefix}{taken + 1:03d}"
+    taken = Referral.objects.filter(reference__startswith=prefix).values_list(
+        "reference", flat=True
+    )
+    numbers = [int(r.removeprefix(prefix)) for r in taken if r.removeprefix(prefix).isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
 
 # --- services --------------------------------------------------------------------------

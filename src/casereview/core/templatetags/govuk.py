@@ -57,7 +57,7 @@ def deadline_tag(state):
 @register.simple_tag
 def due_text(value) -> str:
     """A due date or time as people write it: 3 March 2025, or 3 March 2025 at 14:30."""
-    from casereview.templatetags_helpers import long_date
+    from casereview.core.formats import long_date
 
     return "" if value is None else long_date(value)
 
