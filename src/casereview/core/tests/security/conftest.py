@@ -144,7 +144,7 @@ def world(cast, make_referral) -> World:
     w.own["document"] = document_store(
         board=cast.board,
         referral=info,
-        kind="letter",
+        kind="letter:decision-notice",
         title="Synthetic letter",
         filename="letter.pdf",
         content=w.own["document-bytes"],
@@ -189,7 +189,7 @@ def world(cast, make_referral) -> World:
     w.other["document"] = document_store(
         board=cast.other_board,
         referral=other_info,
-        kind="letter",
+        kind="letter:decision-notice",
         title="Synthetic letter",
         filename="letter.pdf",
         content=w.other["document-bytes"],
