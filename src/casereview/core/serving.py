@@ -46,7 +46,7 @@ class StoredKind:
     rule: Callable[[Access, object], bool]
     event: str
     case: Callable[[object], int | None] = lambda stored: stored.referral_id
-    # A document in any other status (withdrawn, quarantined, a draft) is served to nobody.
+    # A file in any other status (withdrawn, quarantined, a draft) is served to nobody.
     statuses: frozenset[str] = frozenset({DocumentStatus.ISSUED})
 
 
@@ -196,7 +196,8 @@ def may_have(access: Access, stored) -> bool:
     kind = kinds().get(kind_of(stored))
     if kind is None:
         return False
-    if isinstance(stored, Document) and stored.status not in kind.statuses:
+    status = getattr(stored, "status", None)  # a model with no status has no withdrawn state
+    if status is not None and status not in kind.statuses:
         return False
     try:
         return bool(kind.rule(access, stored))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,18 @@ def test_only_the_serving_helper_streams_a_file():
         if "FileResponse" in p.read_text() and p != Path(serving.__file__).resolve()
     ]
     assert not streaming, f"stream stored files only through core.serving: {streaming}"
+
+
+def test_no_view_reads_a_stored_file_itself():
+    reading = re.compile(r"\.file\.(open|read|path|url|chunks)\b")
+    found = [
+        f"{p.relative_to(SOURCE)}:{n}"
+        for p in _sources()
+        if p.name == "views.py"
+        for n, line in enumerate(p.read_text().splitlines(), 1)
+        if reading.search(line)
+    ]
+    assert not found, f"a view sends a stored file with core.serving.serve_stored: {found}"
 
 
 def test_attachment_refuses_a_stored_document(world):
