@@ -23,6 +23,10 @@ Each URL name (``namespace:name``) maps to:
 - ``changes``: ``False`` where an allowed POST of the fixtures' state rightly changes nothing;
 - ``post``: form data for a POST, valid where it matters, so a missing gate would show up
   as a change in the database (``@person:<role>`` stands for that person's primary key).
+
+Files have tables of their own below URLS: ``SERVES`` (routes that send a file, stored or
+made), ``ACCEPTS_FILES`` (routes that take one, with the file the matrix posts) and
+``MAY_HAVE`` (DL-1: who may have each kind of stored file, in each state, by any route).
 """
 
 from __future__ import annotations

@@ -83,6 +83,34 @@ def test_the_file_tables_name_only_routed_patterns():
     assert set(policy.SERVES.values()) <= {policy.STORED, policy.MADE}
 
 
+def _forms_with_a_file_field() -> set[str]:
+    from django import forms
+
+    found, todo = set(), [forms.BaseForm]
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        fields = getattr(cls, "base_fields", {}).values()
+        if any(isinstance(f, forms.FileField) for f in fields):
+            found.add(cls.__name__)
+    return found
+
+
+def test_every_view_using_a_form_with_a_file_field_is_declared_as_accepting_files():
+    """The view's own code, not only its page: a file form shown only in some state counts."""
+    import inspect
+
+    with_files = _forms_with_a_file_field()
+    assert with_files, "no form has a file field: the check would see nothing"
+    undeclared = []
+    for r in ROUTES:
+        source = inspect.getsource(inspect.unwrap(r.callback))
+        used = set(re.findall(r"\b([A-Z]\w*Form)\b", source)) & with_files
+        if used and r.name not in policy.ACCEPTS_FILES:
+            undeclared.append(f"{r.name}: {sorted(used)}")
+    assert not undeclared, f"views with file forms missing from policy.ACCEPTS_FILES: {undeclared}"
+
+
 def test_every_view_passes_through_the_gate():
     ungated = sorted(
         r.name or r.route for r in ROUTES if not hasattr(r.callback, "casereview_gate")
