@@ -21,6 +21,7 @@ from casereview.chronologies.exports import sanitise_csv_cell
 from casereview.core import models as audit
 from casereview.core.documents import attachment
 from casereview.core.permissions import can, gate
+from casereview.core.serving import serve_stored
 from casereview.reviews.views import review_lookup
 
 from . import exports, services
@@ -90,9 +91,9 @@ def _read(request: HttpRequest, review, kind: str, obj=None, **detail) -> None:
     )
 
 
-def _serve(content_or_document, *, filename: str = "", content_type: str = "") -> HttpResponse:
-    """A file as an attachment that a browser will never run (SECURITY.md UP-3)."""
-    return attachment(content_or_document, filename=filename, content_type=content_type)
+def _serve(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    """Bytes made for this request, as an attachment a browser will never run (UP-3)."""
+    return attachment(content, filename=filename, content_type=content_type)
 
 
 SECTION_HEADINGS = {
@@ -413,10 +414,8 @@ def documents(request: HttpRequest, obj) -> HttpResponse:
 @gate("document.read_original", lookup=document_lookup)
 @require_GET
 def document_original(request: HttpRequest, obj: ReviewDocument) -> HttpResponse:
-    """The original as uploaded: audited first, so a failed audit serves nothing (LG-3)."""
-    review = _review_of(obj)
-    _read(request, review, "ORIGINAL_DOCUMENT_READ", obj=obj.original, document=obj.pk)
-    return _serve(obj.original)
+    """The original as uploaded, to whom the original kind's rule allows (DL-1)."""
+    return serve_stored(request, obj.original, document=obj.pk)
 
 
 @gate("document.anonymise", lookup=document_lookup)
@@ -454,9 +453,7 @@ def run_detail(request: HttpRequest, obj: AnonymisationRun) -> HttpResponse:
 @gate("document.anonymise", lookup=run_lookup)
 @require_GET
 def run_download(request: HttpRequest, obj: AnonymisationRun) -> HttpResponse:
-    review = _review_of(obj)
-    _read(request, review, "ANONYMISED_DOCUMENT_DOWNLOADED", obj=obj.output, run=obj.pk)
-    return _serve(obj.output)
+    return serve_stored(request, obj.output, run=obj.pk)
 
 
 def _flag(run: AnonymisationRun, index: int) -> dict:

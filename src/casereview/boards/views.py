@@ -123,15 +123,21 @@ def letter_templates(request: HttpRequest, obj) -> HttpResponse:
 def letter_template_download(request: HttpRequest, obj, kind: str) -> HttpResponse:
     from django.http import Http404
 
-    from casereview.referrals.letters import template_bytes
+    from casereview.core import letters
+    from casereview.core.serving import serve_stored
 
-    from .models import LetterKind
+    from .models import LetterKind, LetterTemplate
 
     if kind not in LetterKind.values:
         raise Http404
+    filename = f"{obj.slug}-{kind}.docx"
+    stored = LetterTemplate.objects.filter(board=obj, kind=kind).first()
+    if stored is not None:
+        # The board's own file: its kind's rule is asked, the download audited (DL-1).
+        return serve_stored(request, stored, filename=filename, letter=kind)
     return attachment(
-        template_bytes(obj, kind),
-        filename=f"{obj.slug}-{kind}.docx",
+        letters.default_template(kind),
+        filename=filename,
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
 

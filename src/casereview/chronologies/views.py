@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,8 +17,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casereview.core import models as audit
-from casereview.core.documents import attachment
 from casereview.core.permissions import can, gate
+from casereview.core.serving import EXPORT_LIFETIME, serve_stored
 from casereview.core.uploads import MAX_BYTES, UploadRefused
 from casereview.reviews.models import AgencyCommission, Review
 from casereview.reviews.views import commission_lookup, review_lookup
@@ -49,7 +48,6 @@ from .models import (
 )
 from .proforma import HEADINGS
 
-EXPORT_LIFETIME = dt.timedelta(hours=24)  # SECURITY.md EX-2: exports expire within a day
 TEXT_HEADINGS = [(key, HEADINGS[key]) for key in services.TEXT_KEYS]
 
 
@@ -605,23 +603,8 @@ def export_job(request: HttpRequest, obj: Review, job_pk: int) -> HttpResponse:
 @gate("chronology.export", lookup=review_lookup)
 @require_GET
 def export_download(request: HttpRequest, obj: Review, job_pk: int) -> HttpResponse:
-    """Serve a finished export: audited first, so a failed audit serves nothing (LG-3)."""
-    review = obj
-    job = _job(request, review, job_pk)
-    if not can(request.user, f"chronology.export_{job.format}", review):
-        raise PermissionDenied("You may not export in this format.")
+    """Serve a finished export to its requester, within its day (the export kind's rule)."""
+    job = _job(request, obj, job_pk)
     if job.status != ExportStatus.DONE or job.document is None:
         raise Http404
-    if timezone.now() - job.finished_at > EXPORT_LIFETIME:
-        raise Http404
-    document = job.document
-    _read(
-        "CHRONOLOGY_EXPORT_DOWNLOADED",
-        request,
-        review,
-        document,
-        format=job.format,
-        rows=job.rows,
-        job=job.pk,
-    )
-    return attachment(document)
+    return serve_stored(request, job.document, format=job.format, rows=job.rows, job=job.pk)

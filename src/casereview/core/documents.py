@@ -1,15 +1,20 @@
-"""Storing documents with a case: checksummed, under a random name, audited."""
+"""Storing documents with a case: checksummed, under a random name, audited.
+
+A stored document is served only by ``core.serving.serve_stored``, which asks its kind's
+rule; ``attachment`` here sends bytes made for the request (an export built on the fly).
+"""
 
 from __future__ import annotations
 
 import hashlib
 
 from django.core.files.base import ContentFile
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
 from . import models as audit
 from .models import Document
+from .serving import is_stored_kind, protect
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -26,6 +31,9 @@ def document_store(
     by=None,
     data_version: str = "",
 ) -> Document:
+    if not is_stored_kind(kind):
+        # DL-1: a kind nobody may be served is never stored; give it a rule in core/serving.py.
+        raise ValueError(f"No serving rule for documents of kind {kind!r}.")
     document = Document(
         board=board,
         referral=referral,
@@ -51,27 +59,15 @@ def document_store(
     return document
 
 
-def attachment(content, *, filename: str = "", content_type: str = "") -> HttpResponse:
-    """A stored Document or bytes as a download a browser will never run (SECURITY.md UP-3).
+def attachment(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    """Bytes made for this request as a download a browser will never run (SECURITY.md UP-3).
 
     ``Content-Disposition: attachment`` with the RFC 6266 ``filename*`` form for any
-    character, nosniff, a sandboxing CSP and no caching.
+    character, nosniff, a sandboxing CSP and no caching. A stored file goes through
+    ``core.serving.serve_stored`` instead, which asks its kind's rule (DL-1).
     """
-    if isinstance(content, Document):
-        try:
-            handle = content.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response: HttpResponse = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=content.filename,
-            content_type=content.content_type,
-        )
-    else:
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Content-Security-Policy"] = "sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    if isinstance(content, Document) or hasattr(content, "file"):
+        raise TypeError("A stored file is served by core.serving.serve_stored, never directly.")
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return protect(response)

@@ -114,6 +114,13 @@ def is_named_officer_of_request(access: Access, request_obj) -> bool:
     return request_obj.agency_id in access.agencies_on(board_id)
 
 
+def may_have_stored(access: Access, stored) -> bool:
+    """Whoever the stored file's kind allows, now (one rule per kind: core/serving.py)."""
+    from .serving import may_have
+
+    return may_have(access, stored)
+
+
 def is_board_member(access: Access, obj) -> bool:
     """Anyone holding a role on the board."""
     return _board_id(obj) in access.boards()
@@ -131,7 +138,7 @@ RULES: dict[str, Rule] = {
     "deadline.extend": is_process_staff,
     "deadline.approve_extension": is_chair,
     "agency_request.answer": is_named_officer_of_request,
-    "document.download": is_case_staff,
+    "document.download": may_have_stored,
     "board.view": is_board_member,
     "profile.edit": is_board_admin,
     "letter_template.edit": is_board_admin,
@@ -179,7 +186,7 @@ def gate(action: str | None, *, lookup: Callable[[HttpRequest, dict], object] | 
                         raise RuntimeError("a gated action needs a lookup")
                     require(request.user, action, obj)
             except (Http404, PermissionDenied) as refusal:
-                _record_refusal(request, action, refusal)
+                record_refusal(request, action, refusal)
                 raise
             return (
                 view(request, *args, obj=obj, **kwargs)
@@ -193,7 +200,7 @@ def gate(action: str | None, *, lookup: Callable[[HttpRequest, dict], object] | 
     return decorator
 
 
-def _record_refusal(request: HttpRequest, action: str | None, refusal: Exception) -> None:
+def record_refusal(request: HttpRequest, action: str | None, refusal: Exception) -> None:
     """One denied event for each refused request of a signed-in person (SECURITY.md LG-1)."""
     from casereview.core import models as audit
 

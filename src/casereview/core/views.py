@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casereview.accounts.views import sign_in
 from casereview.boards.roles import CASE_STAFF_ROLES, Role
-from casereview.core.documents import attachment
 from casereview.referrals.models import AgencyRequest, Referral, deadline_state, elapsed_percent
 
-from . import models as audit
 from .models import Document
 from .permissions import access_for, gate, public
+from .serving import may_have, serve_stored
 from .timescales import DeadlineState
 
 STATE_ORDER = {
@@ -110,24 +109,27 @@ def _boards_where(access, *roles):
 
 
 def document_lookup(request: HttpRequest, kwargs: dict) -> Document:
-    visible = Referral.objects.visible_to(request.user).values("pk")
-    return get_object_or_404(
-        Document.objects.select_related("board"), pk=kwargs.pop("pk"), referral_id__in=visible
+    """A document of the person's boards that its kind's rule lets them have now, else 404.
+
+    The generic download answers exactly as each kind's own page does (SECURITY.md DL-1): no
+    draft, original or other person's export, and nothing of a kind without a rule.
+    """
+    access = access_for(request.user)
+    document = get_object_or_404(
+        Document.objects.select_related("board", "referral"),
+        pk=kwargs.pop("pk"),
+        board_id__in=access.boards(),
     )
+    if not may_have(access, document):
+        raise Http404
+    return document
 
 
 @gate("document.download", lookup=document_lookup)
 @require_GET
 def document_download(request: HttpRequest, obj: Document) -> HttpResponse:
-    """Serve a stored document: audited first, so a failed audit serves nothing (LG-3)."""
-    audit.record(
-        "DOCUMENT_DOWNLOADED",
-        actor=request.user,
-        board_id=obj.board_id,
-        referral_id=obj.referral_id,
-        obj=obj,
-    )
-    return attachment(obj)
+    """Serve a stored document: its kind's rule asked, audited first (LG-3)."""
+    return serve_stored(request, obj)
 
 
 @public

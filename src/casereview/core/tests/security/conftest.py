@@ -42,6 +42,23 @@ Lena Canarykey,Mother,family,,,f,no,no,yes,,Mother
 IMR_TEXT = "Ava Canarykey was seen at school with Lena Canarykey. Craig Unknownname called.\n"
 
 
+def _letter_template() -> bytes:
+    from casereview.core.letters import default_template
+
+    return default_template("decision-notice")
+
+
+# The files the matrix posts to the routes that accept them (policy.ACCEPTS_FILES).
+FILES = {
+    "letter-template.docx": _letter_template,
+    "chronology.csv": lambda: CHRONOLOGY_CSV.encode(),
+    "key-reference.csv": lambda: (
+        KEY_CSV.splitlines()[0] + "\nMira Postedkey,Sibling B,family,,,f,no,no,yes,,\n"
+    ).encode(),
+    "imr.txt": lambda: b"A posted report about the family.\n",
+}
+
+
 def _workspace(objects: dict, cast, people: dict) -> None:
     """The review's chronologies, key reference, glossary, genogram, documents and exports."""
     from casereview.anonymisation import services as anonymise
@@ -144,7 +161,7 @@ def world(cast, make_referral) -> World:
     w.own["document"] = document_store(
         board=cast.board,
         referral=info,
-        kind="letter",
+        kind="letter:decision-notice",
         title="Synthetic letter",
         filename="letter.pdf",
         content=w.own["document-bytes"],
@@ -189,7 +206,7 @@ def world(cast, make_referral) -> World:
     w.other["document"] = document_store(
         board=cast.other_board,
         referral=other_info,
-        kind="letter",
+        kind="letter:decision-notice",
         title="Synthetic letter",
         filename="letter.pdf",
         content=w.other["document-bytes"],

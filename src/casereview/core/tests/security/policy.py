@@ -23,6 +23,10 @@ Each URL name (``namespace:name``) maps to:
 - ``changes``: ``False`` where an allowed POST of the fixtures' state rightly changes nothing;
 - ``post``: form data for a POST, valid where it matters, so a missing gate would show up
   as a change in the database (``@person:<role>`` stands for that person's primary key).
+
+Files have tables of their own below URLS: ``SERVES`` (routes that send a file, stored or
+made), ``ACCEPTS_FILES`` (routes that take one, with the file the matrix posts) and
+``MAY_HAVE`` (DL-1: who may have each kind of stored file, in each state, by any route).
 """
 
 from __future__ import annotations
@@ -463,6 +467,71 @@ URLS: dict[str, dict] = {
     },
 }
 
+
+# --- Files: which routes send them and which accept them (SECURITY.md DL-1, UP-1, UP-3) -------
+# Kept as tables of their own beside URLS so a route's row there stays as it was. The matrix
+# fails on a route that sends a file (FileResponse or Content-Disposition: attachment) and is
+# not in SERVES, on a page with a file field that is not in ACCEPTS_FILES, and on a row here
+# that the app never shows.
+
+STORED = "stored"  # sends a stored file, through core.serving.serve_stored: walked by DL-1
+MADE = "made"  # sends a file made for the request from data the page may show (never stored)
+
+SERVES = {
+    "core:document-download": STORED,
+    "boards:letter-template-download": STORED,  # the board's own file; the default is MADE
+    "chronologies:export-download": STORED,
+    "anonymisation:document-original": STORED,
+    "anonymisation:run-download": STORED,
+    "anonymisation:key-export-csv": MADE,
+    "anonymisation:key-export-docx": MADE,
+    "anonymisation:glossary-export": MADE,
+}
+
+# Route -> its file field, the fixture file (conftest.FILES) the matrix posts there, and the
+# form data that goes with it, so an allowed POST stores the file (and a refused one, nothing).
+# Every other POST route is sent a stray file too, and must store nothing of it.
+ACCEPTS_FILES = {
+    "boards:letter-templates": {
+        "field": "file",
+        "file": "letter-template.docx",
+        "post": {"kind": "decision-notice"},
+    },
+    "chronologies:upload": {"field": "file", "file": "chronology.csv", "post": {}},
+    "anonymisation:key-import": {"field": "file", "file": "key-reference.csv", "post": {}},
+    "anonymisation:documents": {"field": "file", "file": "imr.txt", "post": {"title": "Posted"}},
+}
+
+# DL-1: who may have each kind of stored file, in each state the fixtures hold it, through
+# whichever route sends it: kind -> state -> roles. Every kind in core.serving needs a row
+# (a kind without one fails the walk), and a route can only narrow this (its own gate).
+_AGENCY = frozenset({"police_officer", "police_author"})  # the commissioned agency's people
+_LETTER_KINDS = ("agency-request", "decision-notice", "referrer-outcome", "family-invitation")
+MAY_HAVE: dict[str, dict[str, frozenset]] = {
+    **{f"letter:{kind}": {"issued": CASE_STAFF} for kind in _LETTER_KINDS},
+    "letter:decision-notice": {
+        "issued": CASE_STAFF,
+        "withdrawn": frozenset(),  # a status other than issued is served to no one
+        "quarantined": frozenset(),  # (the upload gate's status for a file that fails it)
+        "other-board": frozenset({"outsider"}),  # a letter of the other board's case
+    },
+    "chronology-source": {
+        "draft": _AGENCY,  # until sent, only the agency's own people
+        "set-aside": _AGENCY,  # a draft replaced before it was sent
+        "sent": _AGENCY | PROCESS_STAFF,  # as the agency's commission page
+    },
+    "chronology-export": {
+        "fresh": frozenset({"manager"}),  # its requester's, for a day
+        "admins": frozenset({"admin"}),  # another person's export: theirs alone
+        "expired": frozenset(),
+    },
+    "review-original": {"issued": PROCESS_STAFF},
+    "review-anonymised": {"issued": PROCESS_STAFF},
+    "boards.lettertemplate": {"issued": PROCESS_STAFF},
+}
+# Actions whose rule is the stored file's own kind rule (the generic download): ALLOWED above
+# says what it gives on the matrix's fixture (a letter); the DL-1 walk narrows nothing by it.
+KIND_GATED = frozenset({"document.download"})
 
 # Objects inside a review: on the "other" relation the other board's review is put in the
 # path with the first board's object (a swapped parent), so everyone is refused with 404.

@@ -68,7 +68,7 @@ def test_an_excluded_business_manager_cannot_open_the_case_or_its_documents(
     document = document_store(
         board=world.cast.board,
         referral=referral,
-        kind="letter",
+        kind="letter:decision-notice",
         title="Synthetic",
         filename="x.pdf",
         content=b"%PDF-1.4 CanaryExcludedDocXq7",

@@ -76,6 +76,41 @@ def test_the_policy_names_no_pattern_that_is_gone():
     assert not stale, f"policy.py names URL patterns that are not routed: {stale}"
 
 
+def test_the_file_tables_name_only_routed_patterns():
+    routed = {r.name for r in ROUTES}
+    stale = sorted((set(policy.SERVES) | set(policy.ACCEPTS_FILES)) - routed)
+    assert not stale, f"policy.SERVES or ACCEPTS_FILES name patterns not routed: {stale}"
+    assert set(policy.SERVES.values()) <= {policy.STORED, policy.MADE}
+
+
+def _forms_with_a_file_field() -> set[str]:
+    from django import forms
+
+    found, todo = set(), [forms.BaseForm]
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        fields = getattr(cls, "base_fields", {}).values()
+        if any(isinstance(f, forms.FileField) for f in fields):
+            found.add(cls.__name__)
+    return found
+
+
+def test_every_view_using_a_form_with_a_file_field_is_declared_as_accepting_files():
+    """The view's own code, not only its page: a file form shown only in some state counts."""
+    import inspect
+
+    with_files = _forms_with_a_file_field()
+    assert with_files, "no form has a file field: the check would see nothing"
+    undeclared = []
+    for r in ROUTES:
+        source = inspect.getsource(inspect.unwrap(r.callback))
+        used = set(re.findall(r"\b([A-Z]\w*Form)\b", source)) & with_files
+        if used and r.name not in policy.ACCEPTS_FILES:
+            undeclared.append(f"{r.name}: {sorted(used)}")
+    assert not undeclared, f"views with file forms missing from policy.ACCEPTS_FILES: {undeclared}"
+
+
 def test_every_view_passes_through_the_gate():
     ungated = sorted(
         r.name or r.route for r in ROUTES if not hasattr(r.callback, "casereview_gate")
@@ -116,6 +151,35 @@ def body(response) -> bytes:
     if getattr(response, "streaming", False):
         return b"".join(response.streaming_content)
     return response.content
+
+
+FILE_FIELD = re.compile(rb'type=["\']?file\b|multipart/form-data', re.IGNORECASE)
+
+
+def sends_a_file(response) -> bool:
+    """A download: a streamed file, or any response a browser is told to save."""
+    from django.http import FileResponse
+
+    disposition = response.get("Content-Disposition", "")
+    return isinstance(response, FileResponse) or disposition.lower().startswith("attachment")
+
+
+def file_problems(name: str, response, content: bytes, seen: set[str]) -> list[str]:
+    """A file sent or a file field shown where policy.SERVES / ACCEPTS_FILES do not say so."""
+    from django.http import FileResponse
+
+    problems = []
+    if sends_a_file(response):
+        seen.add("serves")
+        if name not in policy.SERVES:
+            problems.append(f"{name}: sends a file, but is not in policy.SERVES")
+        elif isinstance(response, FileResponse) and policy.SERVES[name] != policy.STORED:
+            problems.append(f"{name}: streams a stored file, but is not declared STORED (DL-1)")
+    elif response.status_code == 200 and FILE_FIELD.search(content):
+        seen.add("files")
+        if name not in policy.ACCEPTS_FILES:
+            problems.append(f"{name}: shows a file field, but is not in policy.ACCEPTS_FILES")
+    return problems
 
 
 def kind_of(key: str | None) -> str:
@@ -301,6 +365,7 @@ def get_problems(name: str, world, clients) -> list[str]:
     rule = entry["methods"]["GET"]
     owner = entry.get("owner", "")
     problems = []
+    seen: set[str] = set()  # what the pattern was seen to do: "serves", "files"
     tries = [(rel, key) for rel in relations_for(name) for key in keys_for(name)]
     for relation, key in tries:
         url = url_for(world, name, relation, key)
@@ -313,6 +378,7 @@ def get_problems(name: str, world, clients) -> list[str]:
             new_events = AuditEvent.objects.order_by("pk")[before:]
             allowed = policy.expected(rule, role, relation, kind_of(key), owner)
             where = f"{role} GET {name} ({relation}, {key})"
+            problems += [f"{role} GET {p}" for p in file_problems(name, response, content, seen)]
             if role == "anonymous" and not allowed:
                 if not is_sign_in_redirect(response):
                     problems.append(f"{where}: {status}, not a redirect to sign-in")
@@ -345,6 +411,11 @@ def get_problems(name: str, world, clients) -> list[str]:
                 expected_events = ([], ["denied"]) if by_view else (["denied"],)
                 if role != "anonymous" and outcomes not in expected_events:
                     problems.append(f"{where}: refusal audited as {outcomes}, not 1 denied")
+    # A declaration the app never bears out is stale, and would hide the next route's file.
+    if name in policy.SERVES and "serves" not in seen:
+        problems.append(f"{name}: in policy.SERVES, but no allowed GET sent a file")
+    if name in policy.ACCEPTS_FILES and "files" not in seen:
+        problems.append(f"{name}: in policy.ACCEPTS_FILES, but no page showed a file field")
     return problems
 
 
@@ -367,17 +438,46 @@ def _post_order(rule: str, relation: str) -> list[str]:
     return sorted(policy.ROLES, key=lambda role: policy.expected(rule, role, relation))
 
 
+STRAY_FILE = b"%PDF-1.4 CanaryStrayUploadXq7"
+
+
+def media_files() -> set:
+    """Every file in the file store (a test's own tmp folder: small)."""
+    from pathlib import Path
+
+    root = Path(settings.MEDIA_ROOT)
+    return {p for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+
+
+def files_for(name: str) -> dict:
+    """A file for every POST (fresh each time): the route's own, else a stray one it must
+    not keep, under the field names upload forms use."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .conftest import FILES
+
+    accepts = policy.ACCEPTS_FILES.get(name)
+    if accepts:
+        filename = accepts["file"]
+        return {accepts["field"]: SimpleUploadedFile(filename, FILES[filename]())}
+    return {
+        field: SimpleUploadedFile("stray.pdf", STRAY_FILE, "application/pdf")
+        for field in ("file", "upload")
+    }
+
+
 @pytest.mark.parametrize("name", cases("POST"))
 def test_post_matches_the_policy_and_refusals_change_nothing(name, world, clients):
     entry = policy.URLS[name]
     rule = entry["methods"]["POST"]
-    data = post_data(world, name)
-    # A POST-only action, or one given valid data, must change something when allowed:
-    # that proves the refused POSTs would have changed something without the gate.
+    accepts = policy.ACCEPTS_FILES.get(name)
+    data = {**post_data(world, name), **(accepts["post"] if accepts else {})}
+    # A POST-only action, or one given valid data (or its file), must change something when
+    # allowed: that proves the refused POSTs would have changed something without the gate.
     should_change = (
         rule not in (policy.PUBLIC, policy.SIGNED_IN)
         and entry.get("changes", True)
-        and ("post" in entry or "GET" not in entry["methods"])
+        and ("post" in entry or "GET" not in entry["methods"] or accepts is not None)
     )
     kind = kind_of(entry.get("object"))
     owner = entry.get("owner", "")
@@ -390,9 +490,11 @@ def test_post_matches_the_policy_and_refusals_change_nothing(name, world, client
             watch = not allowed or not changed_once
             before = snapshot() if watch else None
             events_before = audit_count()
-            response = clients[role].post(url, data)
+            stored_before = media_files()
+            response = clients[role].post(url, {**data, **files_for(name)})
             status = response.status_code
             after = snapshot() if watch else None
+            stored = media_files() - stored_before
             if not allowed and role != "anonymous":
                 from casereview.core.models import AuditEvent
 
@@ -417,6 +519,10 @@ def test_post_matches_the_policy_and_refusals_change_nothing(name, world, client
             if not allowed and after != before:
                 changed = [k for k in after if after[k] != before.get(k)]
                 problems.append(f"{where}: refused, yet changed {changed}")
+            if not allowed and stored:
+                problems.append(f"{where}: refused, yet stored {len(stored)} file(s)")
+            if accepts is None and any(STRAY_FILE in p.read_bytes() for p in stored):
+                problems.append(f"{where}: takes no files, yet stored the one posted")
             if allowed and after != before:
                 changed_once = True
         if should_change and relation == "own" and not changed_once:
