@@ -42,7 +42,13 @@ def membership_grant(*, board, by, email: str, role: str, full_name: str = "", a
 
 @transaction.atomic
 def membership_end(*, membership: Membership, by) -> None:
-    """End a role: the person's next request no longer has it (SECURITY.md AZ-4)."""
+    """End a role: the person's next request no longer has it (SECURITY.md AZ-4).
+
+    The roles they hold on the board's reviews that rested on it end with it.
+    """
+    # Imported here: reviews build on boards, and this is the one place boards reach up.
+    from casereview.reviews.services import review_roles_end_unsupported
+
     require(by, "board.manage_people", membership.board)
     Membership.objects.filter(pk=membership.pk).update(is_active=False)
     audit.record(
@@ -52,6 +58,7 @@ def membership_end(*, membership: Membership, by) -> None:
         obj=membership,
         detail={"person": membership.person_id, "role": membership.role},
     )
+    review_roles_end_unsupported(person=membership.person, by=by, because="board role ended")
 
 
 @transaction.atomic

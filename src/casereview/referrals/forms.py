@@ -305,3 +305,28 @@ class ExtensionForm(forms.Form):
     reasons = forms.CharField(
         label="Reasons for the extension", widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ExclusionForm(forms.Form):
+    """Declare a conflict of interest: the person then sees nothing of the case."""
+
+    person = forms.ModelChoiceField(label="Who declared a conflict of interest", queryset=None)
+    reasons = forms.CharField(
+        label="The conflict of interest declared",
+        help_text="Only the board chair and process staff read this.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, referral, **kwargs):
+        from casereview.accounts.models import Person
+
+        super().__init__(*args, **kwargs)
+        excluded = referral.exclusions.in_force().values("person_id")
+        self.fields["person"].queryset = (
+            Person.objects.filter(
+                memberships__board=referral.board_id, memberships__is_active=True, is_active=True
+            )
+            .exclude(pk__in=excluded)
+            .distinct()
+            .order_by("full_name")
+        )

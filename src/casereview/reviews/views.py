@@ -59,6 +59,7 @@ def review_detail(request: HttpRequest, obj: Review) -> HttpResponse:
         "profile": review.referral.board.profile,
         "commissions": commissions,
         "members": review.members.filter(is_active=True).select_related("person", "agency"),
+        "exclusions": _exclusions(request, review),
         "can_manage": can(request.user, "review.manage", review),
         "can_see_merged": can(request.user, "chronology.view_merged", review),
         "can_keep_key": can(request.user, "key_reference.manage", review),
@@ -66,11 +67,26 @@ def review_detail(request: HttpRequest, obj: Review) -> HttpResponse:
     return render(request, "reviews/detail.html", context)
 
 
+def _exclusions(request: HttpRequest, review: Review) -> list:
+    """Who is excluded from the case, named only to process staff (never to the agencies)."""
+    if not can(request.user, "case_exclusion.manage", review.referral):
+        return []
+    return list(review.referral.exclusions.in_force().select_related("person"))
+
+
 @gate("review.manage", lookup=review_lookup)
 @require_http_methods(["GET", "POST"])
 def review_members(request: HttpRequest, obj: Review) -> HttpResponse:
     review = obj
     request.casereview_board = review.referral.board
+    if request.method == "GET":
+        audit.record(
+            "REVIEW_PEOPLE_VIEWED",
+            actor=request.user,
+            board_id=review.referral.board_id,
+            referral_id=review.referral_id,
+            obj=review,
+        )
     form = MemberForm(request.POST or None, board=review.referral.board)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -80,13 +96,19 @@ def review_members(request: HttpRequest, obj: Review) -> HttpResponse:
             role=data["role"],
             by=request.user,
             agency=data["agency"],
-            reason=data["reason"],
         )
         messages.success(request, f"{data['person']} added to the review.")
         return redirect("reviews:members", pk=review.pk)
     members = review.members.filter(is_active=True).select_related("person", "agency")
     return render(
-        request, "reviews/members.html", {"review": review, "form": form, "members": members}
+        request,
+        "reviews/members.html",
+        {
+            "review": review,
+            "form": form,
+            "members": members,
+            "exclusions": _exclusions(request, review),
+        },
     )
 
 
