@@ -124,8 +124,8 @@ class MemberForm(forms.Form):
     full_name = forms.CharField(
         label="Full name",
         max_length=200,
-        required=False,
-        help_text="Needed when the person does not have an account yet.",
+        help_text="The name this board will know them by.",
+        error_messages={"required": "Enter the person's full name."},
     )
     role = forms.ChoiceField(label="Role", widget=forms.RadioSelect)
     agency = forms.ModelChoiceField(
@@ -139,26 +139,14 @@ class MemberForm(forms.Form):
         self.fields["role"].choices = [(r.value, r.label) for r in Role]
         self.fields["agency"].queryset = board.agencies.filter(is_active=True)
         self.fields["agency"].conditional = True
-        self.fields["full_name"].conditional = True
 
     def clean(self):
-        from casereview.accounts.models import Person
-
         from .roles import Role
 
         data = super().clean()
         role = data.get("role")
         if role and Role(role).is_agency_role and not data.get("agency"):
             self.add_error("agency", "Choose the agency this role is held for.")
-        email = (data.get("email") or "").lower()
-        if (
-            email
-            and not Person.objects.filter(email=email).exists()
-            and not data.get("full_name", "").strip()
-        ):
-            self.add_error(
-                "full_name", "Enter the person's full name: they do not have an account yet."
-            )
         return data
 
 

@@ -85,6 +85,12 @@ class Membership(models.Model):
     agency = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
     )
+    # Another board's record of the person is not this board's to see: its pages name them
+    # as its own manager did when giving the role (the name of an existing account is not
+    # shown to a board that only typed their email address).
+    name = models.CharField(
+        max_length=200, blank=True, help_text="The name this board knows the person by."
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -97,6 +103,11 @@ class Membership(models.Model):
     def __str__(self) -> str:
         suffix = f" ({self.agency})" if self.agency_id else ""
         return f"{self.person} — {Role(self.role).label}{suffix}, {self.board.short_name}"
+
+    @property
+    def shown_name(self) -> str:
+        """How this board's pages name the person: as the board gave it, else their address."""
+        return self.name or self.person.email
 
     def clean(self) -> None:
         if Role(self.role).is_agency_role and not self.agency_id:

@@ -16,18 +16,26 @@ from .models import Agency, Membership
 
 @transaction.atomic
 def membership_grant(*, board, by, email: str, role: str, full_name: str = "", agency=None):
-    """Give a person a role on the board, creating their account (no password) if needed."""
+    """Give a person a role on the board, creating their account (no password) if needed.
+
+    The board names the person as its manager typed (``Membership.name``): an account that
+    already exists, perhaps on another board, keeps its own name, which is not shown here.
+    """
     require(by, "board.manage_people", board)
     email = email.lower()
     person = Person.objects.filter(email=email).first()
     created = person is None
     if created:
         person = Person.objects.create_user(email, None, full_name=full_name.strip())
+    name = full_name.strip()
     membership, _ = Membership.objects.get_or_create(
-        person=person, board=board, role=role, agency=agency
+        person=person, board=board, role=role, agency=agency, defaults={"name": name}
     )
-    if not membership.is_active:
-        Membership.objects.filter(pk=membership.pk).update(is_active=True)
+    if not membership.is_active or (name and membership.name != name):
+        Membership.objects.filter(pk=membership.pk).update(
+            is_active=True, name=name or membership.name
+        )
+        membership.refresh_from_db()
     audit.record(
         "MEMBERSHIP_GRANTED",
         actor=by,
