@@ -5,7 +5,14 @@ from django import forms
 from casereview.referrals.lifecycle import Outcome
 from casereview.referrals.models import NotificationKind
 
-from .models import AgencyKind, ProcedureProfile
+from .models import AgencyKind, ProcedureProfile, people_of
+
+
+class BoardPersonField(forms.ModelChoiceField):
+    """A person of the board, named as the board knows them (see ``people_of``)."""
+
+    def label_from_instance(self, obj) -> str:
+        return getattr(obj, "name_on_board", None) or obj.email
 
 
 class ProfileForm(forms.ModelForm):
@@ -153,18 +160,14 @@ class MemberForm(forms.Form):
 class AgencyForm(forms.Form):
     name = forms.CharField(label="Agency name", max_length=200)
     kind = forms.ChoiceField(label="Kind of agency", choices=AgencyKind.choices)
-    named_officer = forms.ModelChoiceField(
+    named_officer = BoardPersonField(
         label="Named officer (designated senior manager)", queryset=None, required=False
     )
 
     def __init__(self, *args, board, **kwargs):
-        from casereview.accounts.models import Person
-
         super().__init__(*args, **kwargs)
         self.board = board
-        self.fields["named_officer"].queryset = Person.objects.filter(
-            memberships__board=board, is_active=True
-        ).distinct()
+        self.fields["named_officer"].queryset = people_of(board)
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
@@ -174,7 +177,7 @@ class AgencyForm(forms.Form):
 
 
 class AgencyChangeForm(forms.Form):
-    named_officer = forms.ModelChoiceField(
+    named_officer = BoardPersonField(
         label="Named officer (designated senior manager)", queryset=None, required=False
     )
     kind = forms.ChoiceField(label="Kind of agency", choices=AgencyKind.choices)
@@ -183,9 +186,5 @@ class AgencyChangeForm(forms.Form):
     )
 
     def __init__(self, *args, board, **kwargs):
-        from casereview.accounts.models import Person
-
         super().__init__(*args, **kwargs)
-        self.fields["named_officer"].queryset = Person.objects.filter(
-            memberships__board=board, is_active=True
-        ).distinct()
+        self.fields["named_officer"].queryset = people_of(board)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from casereview.boards.models import Agency
+from casereview.boards.forms import BoardPersonField
+from casereview.boards.models import Agency, people_of
 from casereview.core.forms import GovukDateField, GovukDateTimeField
 from casereview.referrals import criteria
 
@@ -310,7 +311,7 @@ class ExtensionForm(forms.Form):
 class ExclusionForm(forms.Form):
     """Declare a conflict of interest: the person then sees nothing of the case."""
 
-    person = forms.ModelChoiceField(label="Who declared a conflict of interest", queryset=None)
+    person = BoardPersonField(label="Who declared a conflict of interest", queryset=None)
     reasons = forms.CharField(
         label="The conflict of interest declared",
         help_text="Only the board chair and process staff read this.",
@@ -318,15 +319,6 @@ class ExclusionForm(forms.Form):
     )
 
     def __init__(self, *args, referral, **kwargs):
-        from casereview.accounts.models import Person
-
         super().__init__(*args, **kwargs)
         excluded = referral.exclusions.in_force().values("person_id")
-        self.fields["person"].queryset = (
-            Person.objects.filter(
-                memberships__board=referral.board_id, memberships__is_active=True, is_active=True
-            )
-            .exclude(pk__in=excluded)
-            .distinct()
-            .order_by("full_name")
-        )
+        self.fields["person"].queryset = people_of(referral.board).exclude(pk__in=excluded)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casereview.accounts.models import Person
-from casereview.boards.models import Board
+from casereview.boards.models import Board, name_on, shown_name
 from casereview.boards.roles import Role
 from casereview.core import models as audit
 from casereview.core.permissions import can, gate
@@ -439,7 +439,9 @@ def case_exclusions(request: HttpRequest, obj: Referral) -> HttpResponse:
     """Who is excluded from the case and why: the chair and process staff only."""
     request.casereview_board = obj.board
     _record_read(request, obj, "exclusions")
-    exclusions = obj.exclusions.select_related("person", "declared_by", "ended_by")
+    exclusions = obj.exclusions.select_related("person", "declared_by", "ended_by").annotate(
+        name_on_board=name_on(obj.board_id)
+    )
     return render(
         request,
         "referrals/exclusions.html",
@@ -458,9 +460,8 @@ def case_exclusion_new(request: HttpRequest, obj: Referral) -> HttpResponse:
     form = ExclusionForm(request.POST or None, referral=obj)
     if request.method == "POST" and form.is_valid():
         services.case_exclusion_declare(referral=obj, by=request.user, **form.cleaned_data)
-        messages.success(
-            request, f"{form.cleaned_data['person']} is excluded: they can no longer open the case."
-        )
+        name = shown_name(obj.board_id, form.cleaned_data["person"])
+        messages.success(request, f"{name} is excluded: they can no longer open the case.")
         return redirect("referrals:exclusions", pk=obj.pk)
     return render(request, "referrals/exclusion_new.html", {"referral": obj, "form": form})
 
@@ -472,5 +473,6 @@ def case_exclusion_end(request: HttpRequest, obj: Referral, exclusion_pk: int) -
         CaseExclusion.objects.in_force().select_related("person"), referral=obj, pk=exclusion_pk
     )
     services.case_exclusion_end(exclusion=exclusion, by=request.user)
-    messages.success(request, f"{exclusion.person} is no longer excluded from the case.")
+    name = shown_name(obj.board_id, exclusion.person)
+    messages.success(request, f"{name} is no longer excluded from the case.")
     return redirect("referrals:exclusions", pk=obj.pk)

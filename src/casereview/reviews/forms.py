@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 
 from casereview.accounts.models import Person
+from casereview.boards.forms import BoardPersonField
+from casereview.boards.models import people_of
 from casereview.boards.roles import Role
 from casereview.core.forms import GovukDateField
 
@@ -10,7 +12,7 @@ from .models import ReviewRole, rests_on
 
 
 class MemberForm(forms.Form):
-    person = forms.ModelChoiceField(label="Person", queryset=Person.objects.none())
+    person = BoardPersonField(label="Person", queryset=Person.objects.none())
     role = forms.ChoiceField(
         label="Role on this review", choices=ReviewRole.choices, widget=forms.RadioSelect
     )
@@ -23,13 +25,7 @@ class MemberForm(forms.Form):
         self.board = board
         # Only people a review role could rest on: an active account with an active board
         # role (SECURITY.md AZ-4); a role ended on the board is not offered.
-        self.fields["person"].queryset = (
-            Person.objects.filter(
-                memberships__board=board, memberships__is_active=True, is_active=True
-            )
-            .distinct()
-            .order_by("full_name")
-        )
+        self.fields["person"].queryset = people_of(board)
         self.fields["agency"].queryset = board.agencies.filter(is_active=True)
         self.fields["agency"].conditional = True
 
@@ -46,7 +42,8 @@ class MemberForm(forms.Form):
             if not rests_on(role, agency.pk if agency else None, grants):
                 self.add_error(
                     "person",
-                    f"{person} holds no role in {agency}: give them the agency's report "
+                    f"{self.fields['person'].label_from_instance(person)} holds no role in "
+                    f"{agency}: give them the agency's report "
                     "author role on the board's people page first.",
                 )
         return data

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from casereview.boards.models import name_on, shown_name
 from casereview.core import models as audit
 from casereview.core.permissions import can, gate
 
@@ -58,7 +59,7 @@ def review_detail(request: HttpRequest, obj: Review) -> HttpResponse:
         "referral": review.referral,
         "profile": review.referral.board.profile,
         "commissions": commissions,
-        "members": review.members.filter(is_active=True).select_related("person", "agency"),
+        "members": _members(review),
         "exclusions": _exclusions(request, review),
         "can_manage": can(request.user, "review.manage", review),
         "can_see_merged": can(request.user, "chronology.view_merged", review),
@@ -71,7 +72,20 @@ def _exclusions(request: HttpRequest, review: Review) -> list:
     """Who is excluded from the case, named only to process staff (never to the agencies)."""
     if not can(request.user, "case_exclusion.manage", review.referral):
         return []
-    return list(review.referral.exclusions.in_force().select_related("person"))
+    return list(
+        review.referral.exclusions.in_force()
+        .select_related("person")
+        .annotate(name_on_board=name_on(review.referral.board_id))
+    )
+
+
+def _members(review: Review):
+    """The review's people, named as its board named them (never by another board's record)."""
+    return (
+        review.members.filter(is_active=True)
+        .select_related("person", "agency")
+        .annotate(name_on_board=name_on(review.referral.board_id))
+    )
 
 
 @gate("review.manage", lookup=review_lookup)
@@ -97,9 +111,10 @@ def review_members(request: HttpRequest, obj: Review) -> HttpResponse:
             by=request.user,
             agency=data["agency"],
         )
-        messages.success(request, f"{data['person']} added to the review.")
+        board = review.referral.board
+        messages.success(request, f"{shown_name(board, data['person'])} added to the review.")
         return redirect("reviews:members", pk=review.pk)
-    members = review.members.filter(is_active=True).select_related("person", "agency")
+    members = _members(review)
     return render(
         request,
         "reviews/members.html",
@@ -117,7 +132,8 @@ def review_members(request: HttpRequest, obj: Review) -> HttpResponse:
 def review_member_remove(request: HttpRequest, obj: Review, member_pk: int) -> HttpResponse:
     member = get_object_or_404(ReviewMember, review=obj, pk=member_pk)
     services.review_member_remove(member=member, by=request.user)
-    messages.success(request, f"{member.person} removed from the review.")
+    name = shown_name(obj.referral.board_id, member.person)
+    messages.success(request, f"{name} removed from the review.")
     return redirect("reviews:members", pk=obj.pk)
 
 

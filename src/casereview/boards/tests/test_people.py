@@ -116,3 +116,21 @@ def test_the_form_does_not_tell_whether_an_address_has_an_account(cast, as_perso
     for response in (known, unknown):
         assert "Enter the person&#x27;s full name." in response.content.decode()
         assert "do not have an account" not in response.content.decode()
+
+
+def test_the_boards_other_pages_name_the_person_as_the_board_did(cast, as_person, make_referral):
+    review = make_referral("review-open").review
+    client = as_person(cast.manager)
+    client.post(
+        reverse("boards:people", args=[cast.board.slug]),
+        {"email": cast.outsider.email, "full_name": "Typed Name", "role": "board-member"},
+    )
+    pages = [
+        reverse("reviews:members", args=[review.pk]),
+        reverse("referrals:exclusion-new", args=[review.referral_id]),
+        reverse("boards:agency-change", args=[cast.board.slug, cast.police.pk]),
+    ]
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert "Typed Name" in body, url
+        assert cast.outsider.full_name not in body, url
