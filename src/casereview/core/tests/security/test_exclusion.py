@@ -185,6 +185,11 @@ def test_every_object_of_a_case_that_a_page_takes_is_mapped_to_its_case(world):
         key = policy.URLS[name]["object"]
         obj = obj_for(world, key, "own")
         assert case_of(obj) == referral_of(obj).pk, f"{name}: {key} is not mapped to its case"
+    # And what is left out of the walk is truly no case's: a board's own pages.
+    for name, entry in policy.URLS.items():
+        key = entry.get("object")
+        if key in NOT_OF_A_CASE - {"reset-link"}:
+            assert case_of(obj_for(world, key, "own")) is None, f"{name}: {key} is of a case"
 
 
 def test_an_excluded_person_with_every_role_reaches_nothing_of_the_case_on_any_route(
