@@ -87,7 +87,9 @@ def cast(db) -> Cast:
 
     def member(email, name, role, b=board, ag=None):
         person = make_person(email, name)
-        Membership.objects.create(person=person, board=b, role=role, agency=ag)
+        Membership.objects.create(
+            person=person, board=b, role=role, agency=ag, name=person.full_name
+        )
         return person
 
     chair = member("chair@test.test", "Test Chair", Role.CHAIR)
@@ -177,7 +179,7 @@ def _chair_of(board):
     if membership is not None:
         return membership.person
     person = make_person(f"chair@{board.slug}.test", f"{board.short_name} Chair")
-    Membership.objects.create(person=person, board=board, role=Role.CHAIR)
+    Membership.objects.create(person=person, board=board, role=Role.CHAIR, name=person.full_name)
     return person
 
 

@@ -83,7 +83,9 @@ def load_demo() -> list[tuple[str, str, str]]:
             person = Person.objects.create_user(email, DEMO_PASSWORD, full_name=name)
         people[email] = person
         agency = agencies[agency_index] if agency_index is not None else None
-        Membership.objects.get_or_create(person=person, board=board, role=role, agency=agency)
+        Membership.objects.get_or_create(
+            person=person, board=board, role=role, agency=agency, defaults={"name": name}
+        )
         if role is Role.NAMED_OFFICER and agency.named_officer_id is None:
             agency.named_officer = person
             agency.save(update_fields=["named_officer"])
@@ -115,7 +117,9 @@ def _other_board() -> tuple[str, str, str]:
         person = Person.objects.create_user(
             "manager@southvale.test", DEMO_PASSWORD, full_name="Sam Southvale"
         )
-    Membership.objects.get_or_create(person=person, board=board, role=Role.BUSINESS_MANAGER)
+    Membership.objects.get_or_create(
+        person=person, board=board, role=Role.BUSINESS_MANAGER, defaults={"name": person.full_name}
+    )
     hex_key, b32 = demo_secret(person.email)
     TOTPDevice.objects.get_or_create(
         user=person, name="Demo authenticator", defaults={"key": hex_key, "confirmed": True}

@@ -5,7 +5,14 @@ from django import forms
 from casereview.referrals.lifecycle import Outcome
 from casereview.referrals.models import NotificationKind
 
-from .models import AgencyKind, ProcedureProfile
+from .models import AgencyKind, ProcedureProfile, people_of
+
+
+class BoardPersonField(forms.ModelChoiceField):
+    """A person of the board, named as the board knows them (see ``people_of``)."""
+
+    def label_from_instance(self, obj) -> str:
+        return getattr(obj, "name_on_board", None) or obj.email
 
 
 class ProfileForm(forms.ModelForm):
@@ -124,8 +131,8 @@ class MemberForm(forms.Form):
     full_name = forms.CharField(
         label="Full name",
         max_length=200,
-        required=False,
-        help_text="Needed when the person does not have an account yet.",
+        help_text="The name this board will know them by.",
+        error_messages={"required": "Enter the person's full name."},
     )
     role = forms.ChoiceField(label="Role", widget=forms.RadioSelect)
     agency = forms.ModelChoiceField(
@@ -139,44 +146,28 @@ class MemberForm(forms.Form):
         self.fields["role"].choices = [(r.value, r.label) for r in Role]
         self.fields["agency"].queryset = board.agencies.filter(is_active=True)
         self.fields["agency"].conditional = True
-        self.fields["full_name"].conditional = True
 
     def clean(self):
-        from casereview.accounts.models import Person
-
         from .roles import Role
 
         data = super().clean()
         role = data.get("role")
         if role and Role(role).is_agency_role and not data.get("agency"):
             self.add_error("agency", "Choose the agency this role is held for.")
-        email = (data.get("email") or "").lower()
-        if (
-            email
-            and not Person.objects.filter(email=email).exists()
-            and not data.get("full_name", "").strip()
-        ):
-            self.add_error(
-                "full_name", "Enter the person's full name: they do not have an account yet."
-            )
         return data
 
 
 class AgencyForm(forms.Form):
     name = forms.CharField(label="Agency name", max_length=200)
     kind = forms.ChoiceField(label="Kind of agency", choices=AgencyKind.choices)
-    named_officer = forms.ModelChoiceField(
+    named_officer = BoardPersonField(
         label="Named officer (designated senior manager)", queryset=None, required=False
     )
 
     def __init__(self, *args, board, **kwargs):
-        from casereview.accounts.models import Person
-
         super().__init__(*args, **kwargs)
         self.board = board
-        self.fields["named_officer"].queryset = Person.objects.filter(
-            memberships__board=board, is_active=True
-        ).distinct()
+        self.fields["named_officer"].queryset = people_of(board)
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
@@ -186,7 +177,7 @@ class AgencyForm(forms.Form):
 
 
 class AgencyChangeForm(forms.Form):
-    named_officer = forms.ModelChoiceField(
+    named_officer = BoardPersonField(
         label="Named officer (designated senior manager)", queryset=None, required=False
     )
     kind = forms.ChoiceField(label="Kind of agency", choices=AgencyKind.choices)
@@ -195,9 +186,5 @@ class AgencyChangeForm(forms.Form):
     )
 
     def __init__(self, *args, board, **kwargs):
-        from casereview.accounts.models import Person
-
         super().__init__(*args, **kwargs)
-        self.fields["named_officer"].queryset = Person.objects.filter(
-            memberships__board=board, is_active=True
-        ).distinct()
+        self.fields["named_officer"].queryset = people_of(board)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import OuterRef, Subquery
 
 from casereview.core.timescales import Nation, parse_span
 from casereview.referrals.criteria import CriteriaTest
@@ -85,6 +86,12 @@ class Membership(models.Model):
     agency = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
     )
+    # Another board's record of the person is not this board's to see: its pages name them
+    # as its own manager did when giving the role (the name of an existing account is not
+    # shown to a board that only typed their email address).
+    name = models.CharField(
+        max_length=200, blank=True, help_text="The name this board knows the person by."
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -97,6 +104,11 @@ class Membership(models.Model):
     def __str__(self) -> str:
         suffix = f" ({self.agency})" if self.agency_id else ""
         return f"{self.person} — {Role(self.role).label}{suffix}, {self.board.short_name}"
+
+    @property
+    def shown_name(self) -> str:
+        """How this board's pages name the person: as the board gave it, else their address."""
+        return self.name or self.person.email
 
     def clean(self) -> None:
         if Role(self.role).is_agency_role and not self.agency_id:
@@ -248,3 +260,43 @@ class LetterTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.board.short_name})"
+
+
+def people_of(board):
+    """People with an active role on the board, each named as this board named them.
+
+    ``name_on_board`` is the name its manager gave; a person of several boards is never
+    named here by another board's record (their account's own name).
+    """
+    from casereview.accounts.models import Person
+
+    return (
+        Person.objects.filter(memberships__board=board, memberships__is_active=True, is_active=True)
+        .distinct()
+        .annotate(name_on_board=name_on(board, "pk"))
+        .order_by("name_on_board", "email")
+    )
+
+
+def name_on(board, person: str = "person_id") -> Subquery:
+    """The name a board gave a person, for ``annotate(name_on_board=...)`` on rows naming them."""
+    return Subquery(
+        Membership.objects.filter(board=board, person=OuterRef(person))
+        .exclude(name="")
+        .order_by("-is_active", "pk")
+        .values("name")[:1]
+    )
+
+
+def shown_name(board, person) -> str:
+    """How a board's pages name one person: as the board named them, else their address."""
+    given = getattr(person, "name_on_board", None)
+    if given is None:
+        given = (
+            Membership.objects.filter(board=board, person=person)
+            .exclude(name="")
+            .order_by("-is_active", "pk")
+            .values_list("name", flat=True)
+            .first()
+        )
+    return given or person.email

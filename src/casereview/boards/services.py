@@ -16,18 +16,26 @@ from .models import Agency, Membership
 
 @transaction.atomic
 def membership_grant(*, board, by, email: str, role: str, full_name: str = "", agency=None):
-    """Give a person a role on the board, creating their account (no password) if needed."""
+    """Give a person a role on the board, creating their account (no password) if needed.
+
+    The board names the person as its manager typed (``Membership.name``): an account that
+    already exists, perhaps on another board, keeps its own name, which is not shown here.
+    """
     require(by, "board.manage_people", board)
     email = email.lower()
     person = Person.objects.filter(email=email).first()
     created = person is None
     if created:
         person = Person.objects.create_user(email, None, full_name=full_name.strip())
+    name = full_name.strip()
     membership, _ = Membership.objects.get_or_create(
-        person=person, board=board, role=role, agency=agency
+        person=person, board=board, role=role, agency=agency, defaults={"name": name}
     )
-    if not membership.is_active:
-        Membership.objects.filter(pk=membership.pk).update(is_active=True)
+    if not membership.is_active or (name and membership.name != name):
+        Membership.objects.filter(pk=membership.pk).update(
+            is_active=True, name=name or membership.name
+        )
+        membership.refresh_from_db()
     audit.record(
         "MEMBERSHIP_GRANTED",
         actor=by,
@@ -42,7 +50,13 @@ def membership_grant(*, board, by, email: str, role: str, full_name: str = "", a
 
 @transaction.atomic
 def membership_end(*, membership: Membership, by) -> None:
-    """End a role: the person's next request no longer has it (SECURITY.md AZ-4)."""
+    """End a role: the person's next request no longer has it (SECURITY.md AZ-4).
+
+    The roles they hold on the board's reviews that rested on it end with it.
+    """
+    # Imported here: reviews build on boards, and this is the one place boards reach up.
+    from casereview.reviews.services import review_roles_end_unsupported
+
     require(by, "board.manage_people", membership.board)
     Membership.objects.filter(pk=membership.pk).update(is_active=False)
     audit.record(
@@ -52,6 +66,7 @@ def membership_end(*, membership: Membership, by) -> None:
         obj=membership,
         detail={"person": membership.person_id, "role": membership.role},
     )
+    review_roles_end_unsupported(person=membership.person, by=by, because="board role ended")
 
 
 @transaction.atomic

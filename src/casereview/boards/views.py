@@ -162,12 +162,12 @@ def people(request: HttpRequest, obj) -> HttpResponse:
             full_name=data["full_name"],
             agency=data["agency"],
         )
-        messages.success(request, f"{membership.person} now holds that role.")
+        messages.success(request, f"{membership.shown_name} now holds that role.")
         return redirect("boards:people", slug=obj.slug)
     memberships = (
         Membership.objects.filter(board=obj, is_active=True)
         .select_related("person", "agency")
-        .order_by("person__full_name", "role")
+        .order_by("name", "person__email", "role")
     )
     audit.record("BOARD_PEOPLE_VIEWED", actor=request.user, board_id=obj.pk, obj=obj)
     return render(
@@ -188,7 +188,7 @@ def membership_end(request: HttpRequest, obj, membership_pk: int) -> HttpRespons
         messages.error(request, "You cannot end your own role here: ask another administrator.")
     else:
         services.membership_end(membership=membership, by=request.user)
-        messages.success(request, f"{membership.person} no longer holds that role.")
+        messages.success(request, f"{membership.shown_name} no longer holds that role.")
     return redirect("boards:people", slug=obj.slug)
 
 

@@ -37,6 +37,29 @@ class Access:
 
     person_id: int | None
     grants: list[Grant] = field(default_factory=list)
+    _excluded: frozenset[int] | None = field(default=None, repr=False)
+
+    def excluded_cases(self) -> frozenset[int]:
+        """The cases this person is excluded from for a conflict of interest (read once)."""
+        if self._excluded is None:
+            from casereview.referrals.models import CaseExclusion
+
+            self._excluded = frozenset(
+                CaseExclusion.objects.in_force()
+                .filter(person_id=self.person_id)
+                .values_list("referral_id", flat=True)
+                if self.person_id
+                else ()
+            )
+        return self._excluded
+
+    def is_excluded_from(self, obj) -> bool:
+        """Whether the object belongs to a case this person is excluded from (AZ-5)."""
+        case = case_of(obj)
+        return case is not None and case in self.excluded_cases()
+
+    def grants_on(self, board_id: int) -> list[tuple[Role, int | None]]:
+        return [(g.role, g.agency_id) for g in self.grants if g.board_id == board_id]
 
     def roles_on(self, board_id: int) -> set[Role]:
         return {g.role for g in self.grants if g.board_id == board_id}
@@ -68,6 +91,25 @@ def access_for(person) -> Access:
     access = Access(person_id=person.pk, grants=grants)
     person._casereview_access = access
     return access
+
+
+# The steps from an object of a case towards the case itself: a chronology row to its
+# submission, to its commission, to its review; an anonymisation run to its document, to its
+# review; a stored file to the review document it is the original of.
+CASE_STEPS = ("review", "commission", "submission", "document", "review_document")
+
+
+def case_of(obj) -> int | None:
+    """The case (referral) an object belongs to, or None for a board's own objects."""
+    for _ in range(len(CASE_STEPS) + 1):
+        if obj is None:
+            return None
+        if obj._meta.label == "referrals.Referral":
+            return obj.pk
+        if getattr(obj, "referral_id", None) is not None:
+            return obj.referral_id
+        obj = next((getattr(obj, s) for s in CASE_STEPS if hasattr(obj, s)), None)
+    return None
 
 
 # --- Rules: (access, object) -> bool. One line of docstring each: what they allow. ---
@@ -121,6 +163,11 @@ def may_have_stored(access: Access, stored) -> bool:
     return may_have(access, stored)
 
 
+def is_chair_or_process_staff(access: Access, obj) -> bool:
+    """The board chair, business manager and administrator."""
+    return access.has(_board_id(obj), Role.CHAIR, Role.BUSINESS_MANAGER, Role.ADMINISTRATOR)
+
+
 def is_board_member(access: Access, obj) -> bool:
     """Anyone holding a role on the board."""
     return _board_id(obj) in access.boards()
@@ -143,14 +190,19 @@ RULES: dict[str, Rule] = {
     "profile.edit": is_board_admin,
     "letter_template.edit": is_board_admin,
     "board.manage_people": is_board_admin,
+    "case_exclusion.view": is_chair_or_process_staff,
+    "case_exclusion.manage": is_process_staff,
 }
 
 
 def can(person, action: str, obj) -> bool:
-    """Whether a person may do an action on an object; an error inside a rule denies."""
+    """Whether a person may do an action on an object; an error inside a rule denies.
+
+    An exclusion from the object's case beats every role (SECURITY.md AZ-5)."""
     rule = RULES[action]
     try:
-        return bool(rule(access_for(person), obj))
+        access = access_for(person)
+        return not access.is_excluded_from(obj) and bool(rule(access, obj))
     except Exception:  # fail closed (SECURITY.md HD-3)
         log.exception("permission rule %s failed; denying", action)
         return False
@@ -165,7 +217,9 @@ def gate(action: str | None, *, lookup: Callable[[HttpRequest, dict], object] | 
     """Decorate a view: load its object within the person's scope (else 404), then check.
 
     ``lookup(request, kwargs)`` returns the object or raises Http404; it must filter by what
-    the person may see. With ``action=None`` the view only needs a signed-in person with
+    the person may see. Whatever it returns, an object of a case the person is excluded from
+    is not found (SECURITY.md AZ-5): the gate maps each object to its case.
+    With ``action=None`` the view only needs a signed-in person with
     two-factor (the middleware) and does its own scoping, e.g. a dashboard.
     """
 
@@ -179,7 +233,7 @@ def gate(action: str | None, *, lookup: Callable[[HttpRequest, dict], object] | 
             try:
                 if lookup is not None:
                     obj = lookup(request, kwargs)
-                    if obj is None:
+                    if obj is None or _excluded(request.user, obj):
                         raise Http404
                 if action is not None:
                     if obj is None:
@@ -198,6 +252,14 @@ def gate(action: str | None, *, lookup: Callable[[HttpRequest, dict], object] | 
         return wrapped
 
     return decorator
+
+
+def _excluded(person, obj) -> bool:
+    try:
+        return access_for(person).is_excluded_from(obj)
+    except Exception:  # fail closed (SECURITY.md HD-3)
+        log.exception("exclusion check failed; denying")
+        return True
 
 
 def record_refusal(request: HttpRequest, action: str | None, refusal: Exception) -> None:

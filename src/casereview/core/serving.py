@@ -58,20 +58,9 @@ def kind_of(stored) -> str:
 # --- the rules: (access, stored object) -> bool. The docstring says who, and when. ----------
 
 
-def _excluded_from_case(access: Access, referral_id: int) -> bool:
-    from casereview.reviews.models import ReviewMember, ReviewRole
-
-    return ReviewMember.objects.filter(
-        person_id=access.person_id,
-        role=ReviewRole.EXCLUDED,
-        is_active=True,
-        review__referral_id=referral_id,
-    ).exists()
-
-
 def letter_rule(access: Access, document) -> bool:
     """A case's letter: the case staff who may open the case, whose page lists its letters."""
-    if document.referral_id is None or _excluded_from_case(access, document.referral_id):
+    if document.referral_id is None or access.is_excluded_from(document):
         return False
     return RULES["referral.view"](access, document.referral)
 
@@ -80,7 +69,7 @@ def chronology_source_rule(access: Access, document) -> bool:
     """An agency's uploaded chronology: only that agency's people until it is sent; once
     sent, whoever may open the agency's commission page (the agency and process staff)."""
     from casereview.chronologies.models import ChronologySubmission
-    from casereview.reviews.access import _agencies, _excluded
+    from casereview.reviews.access import _agencies
 
     submission = (
         ChronologySubmission.objects.select_related("commission__review__referral")
@@ -92,7 +81,9 @@ def chronology_source_rule(access: Access, document) -> bool:
     commission = submission.commission
     if submission.submitted_at is None:
         review = commission.review
-        return not _excluded(access, review) and commission.agency_id in _agencies(access, review)
+        return not access.is_excluded_from(review) and commission.agency_id in _agencies(
+            access, review
+        )
     return RULES["commission.view"](access, commission)
 
 

@@ -81,6 +81,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             answered_at__isnull=True,
             referral__stage__in=["information-gathering", "screening"],
         )
+        # An agency's officer excluded from a case for a conflict is not asked about it (AZ-5).
+        .filter(referral__in=Referral.objects.excluding_conflicts_of(request.user))
         .select_related("agency", "referral__board__profile")
         .order_by("due_at")
     )

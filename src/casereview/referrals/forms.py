@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from casereview.boards.models import Agency
+from casereview.boards.forms import BoardPersonField
+from casereview.boards.models import Agency, people_of
 from casereview.core.forms import GovukDateField, GovukDateTimeField
 from casereview.referrals import criteria
 
@@ -305,3 +306,19 @@ class ExtensionForm(forms.Form):
     reasons = forms.CharField(
         label="Reasons for the extension", widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ExclusionForm(forms.Form):
+    """Declare a conflict of interest: the person then sees nothing of the case."""
+
+    person = BoardPersonField(label="Who declared a conflict of interest", queryset=None)
+    reasons = forms.CharField(
+        label="The conflict of interest declared",
+        help_text="Only the board chair and process staff read this.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        excluded = referral.exclusions.in_force().values("person_id")
+        self.fields["person"].queryset = people_of(referral.board).exclude(pk__in=excluded)

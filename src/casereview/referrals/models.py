@@ -59,13 +59,8 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         )
 
     def excluding_conflicts_of(self, person) -> ReferralQuerySet:
-        """Leave out cases whose review excludes the person for a conflict of interest (AZ-5)."""
-        from casereview.reviews.models import ReviewMember, ReviewRole
-
-        excluded = ReviewMember.objects.filter(
-            person_id=person.pk, role=ReviewRole.EXCLUDED, is_active=True
-        ).values("review__referral_id")
-        return self.exclude(pk__in=excluded)
+        """Leave out the cases the person is excluded from for a conflict of interest (AZ-5)."""
+        return self.exclude(pk__in=CaseExclusion.objects.cases_of(person))
 
     def open(self) -> ReferralQuerySet:
         return self.exclude(stage=Stage.CLOSED)
@@ -388,3 +383,54 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.recipient}"
+
+
+class CaseExclusionQuerySet(models.QuerySet["CaseExclusion"]):
+    def in_force(self) -> CaseExclusionQuerySet:
+        return self.filter(ended_at__isnull=True)
+
+    def cases_of(self, person) -> models.QuerySet:
+        """The cases a person is excluded from, as a subquery of referral ids."""
+        return self.in_force().filter(person_id=person.pk).values("referral_id")
+
+
+class CaseExclusion(models.Model):
+    """A declared conflict of interest: the person sees nothing of the case (SECURITY.md AZ-5).
+
+    A fact about the case, not a role on its review: it can be declared from the referral on,
+    before any review exists, and the permission gate applies it to every object of the case
+    whatever roles the person holds. The reasons are read only by the chair and process staff.
+    """
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="exclusions")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_exclusions"
+    )
+    reasons = models.TextField(help_text="The conflict of interest that was declared.")
+    declared_at = models.DateTimeField()
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = CaseExclusionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-declared_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "person"],
+                condition=Q(ended_at__isnull=True),
+                name="one_exclusion_in_force_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} excluded from {self.referral}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.ended_at is None

@@ -22,6 +22,7 @@ from .deadlines import compute_due, deadline_meet, deadline_set
 from .lifecycle import Outcome, Stage, TransitionRefused
 from .models import (
     AgencyRequest,
+    CaseExclusion,
     Deadline,
     DeadlineKind,
     Decision,
@@ -512,3 +513,53 @@ def _extend(deadline) -> None:
 
 def agencies_not_answered(referral: Referral) -> list[Agency]:
     return [r.agency for r in referral.agency_requests.filter(answered_at__isnull=True)]
+
+
+# --- conflicts of interest -------------------------------------------------------------
+
+
+@transaction.atomic
+def case_exclusion_declare(*, referral: Referral, person, reasons: str, by) -> CaseExclusion:
+    """Exclude a person from a case for a declared conflict of interest (SECURITY.md AZ-5).
+
+    It holds at once on every object of the case, whatever their roles. The event names the
+    person but not the reasons: case histories are read by all case staff, the reasons only
+    by the chair and process staff, on the case's exclusions page.
+    """
+    require(by, "case_exclusion.manage", referral)
+    exclusion = CaseExclusion.objects.in_force().filter(referral=referral, person=person).first()
+    if exclusion is not None:
+        return exclusion
+    exclusion = CaseExclusion.objects.create(
+        referral=referral,
+        person=person,
+        reasons=reasons.strip(),
+        declared_at=timezone.now(),
+        declared_by=by,
+    )
+    audit.record(
+        "CASE_EXCLUSION_DECLARED",
+        actor=by,
+        board_id=referral.board_id,
+        referral_id=referral.pk,
+        obj=exclusion,
+        detail={"person": person.pk},
+    )
+    return exclusion
+
+
+@transaction.atomic
+def case_exclusion_end(*, exclusion: CaseExclusion, by) -> None:
+    """End an exclusion: the person's roles on the case count again from their next request."""
+    require(by, "case_exclusion.manage", exclusion.referral)
+    CaseExclusion.objects.filter(pk=exclusion.pk, ended_at__isnull=True).update(
+        ended_at=timezone.now(), ended_by=by
+    )
+    audit.record(
+        "CASE_EXCLUSION_ENDED",
+        actor=by,
+        board_id=exclusion.referral.board_id,
+        referral_id=exclusion.referral_id,
+        obj=exclusion,
+        detail={"person": exclusion.person_id},
+    )

@@ -31,5 +31,12 @@ urlpatterns = [
         views.notification_sent,
         name="notification-sent",
     ),
+    path("cases/<int:pk>/exclusions/", views.case_exclusions, name="exclusions"),
+    path("cases/<int:pk>/exclusions/new/", views.case_exclusion_new, name="exclusion-new"),
+    path(
+        "cases/<int:pk>/exclusions/<int:exclusion_pk>/end/",
+        views.case_exclusion_end,
+        name="exclusion-end",
+    ),
     path("requests/<int:pk>/", views.agency_request_answer, name="answer"),
 ]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casereview.accounts.models import Person
-from casereview.boards.models import Board
+from casereview.boards.models import Board, name_on, shown_name
 from casereview.boards.roles import Role
 from casereview.core import models as audit
 from casereview.core.permissions import can, gate
@@ -20,6 +20,7 @@ from .forms import (
     AgencyAnswerForm,
     CriteriaFactsForm,
     DecisionForm,
+    ExclusionForm,
     ExtensionForm,
     RecommendationForm,
     ReferralForm,
@@ -27,6 +28,7 @@ from .forms import (
 from .lifecycle import Outcome, Stage, TransitionRefused
 from .models import (
     AgencyRequest,
+    CaseExclusion,
     Deadline,
     Notification,
     Referral,
@@ -125,11 +127,12 @@ def referral_detail(request: HttpRequest, obj: Referral) -> HttpResponse:
     recommendation = referral.recommendations.prefetch_related(
         "participants", "imr_agencies", "panel_agencies"
     ).first()
-    events = (
-        audit.AuditEvent.objects.filter(referral_id=referral.pk)
+    events = [
+        _for_history(e)
+        for e in audit.AuditEvent.objects.filter(referral_id=referral.pk)
         .exclude(kind="CASE_VIEWED")
         .select_related("actor")
-    )
+    ]
     context = {
         "referral": referral,
         "profile": profile,
@@ -148,11 +151,25 @@ def referral_detail(request: HttpRequest, obj: Referral) -> HttpResponse:
         "can_notify": can(request.user, "referral.notify", referral),
         "can_extend": can(request.user, "deadline.extend", referral),
         "can_approve": can(request.user, "deadline.approve_extension", referral),
+        "can_see_exclusions": can(request.user, "case_exclusion.view", referral),
         "review": getattr(referral, "review", None)
         if referral.stage == Stage.REVIEW_OPEN
         else None,
     }
     return render(request, "referrals/detail.html", context)
+
+
+def _for_history(event):
+    """An event as the case history shows it to every case staff member.
+
+    The reasons for a conflict of interest stay out of it: they often concern someone's
+    family or colleagues, and only the chair and process staff, who decide on them, read them
+    (on the case's exclusions page). Exclusions are now declared without reasons in the event;
+    those recorded as a review role before carry them, so they are blanked here.
+    """
+    if event.detail.get("role") == "excluded" or event.kind.startswith("CASE_EXCLUSION"):
+        event.reasons = ""
+    return event
 
 
 _REASON_FIELDS = {
@@ -411,3 +428,51 @@ def agency_request_answer(request: HttpRequest, obj: AgencyRequest) -> HttpRespo
         "referrals/answer.html",
         {"form": form, "agency_request": agency_request, "referral": referral},
     )
+
+
+# --- conflicts of interest (SECURITY.md AZ-5) ------------------------------------------
+
+
+@gate("case_exclusion.view", lookup=referral_lookup)
+@require_http_methods(["GET"])
+def case_exclusions(request: HttpRequest, obj: Referral) -> HttpResponse:
+    """Who is excluded from the case and why: the chair and process staff only."""
+    request.casereview_board = obj.board
+    _record_read(request, obj, "exclusions")
+    exclusions = obj.exclusions.select_related("person", "declared_by", "ended_by").annotate(
+        name_on_board=name_on(obj.board_id)
+    )
+    return render(
+        request,
+        "referrals/exclusions.html",
+        {
+            "referral": obj,
+            "exclusions": exclusions,
+            "can_manage": can(request.user, "case_exclusion.manage", obj),
+        },
+    )
+
+
+@gate("case_exclusion.manage", lookup=referral_lookup)
+@require_http_methods(["GET", "POST"])
+def case_exclusion_new(request: HttpRequest, obj: Referral) -> HttpResponse:
+    request.casereview_board = obj.board
+    form = ExclusionForm(request.POST or None, referral=obj)
+    if request.method == "POST" and form.is_valid():
+        services.case_exclusion_declare(referral=obj, by=request.user, **form.cleaned_data)
+        name = shown_name(obj.board_id, form.cleaned_data["person"])
+        messages.success(request, f"{name} is excluded: they can no longer open the case.")
+        return redirect("referrals:exclusions", pk=obj.pk)
+    return render(request, "referrals/exclusion_new.html", {"referral": obj, "form": form})
+
+
+@gate("case_exclusion.manage", lookup=referral_lookup)
+@require_POST
+def case_exclusion_end(request: HttpRequest, obj: Referral, exclusion_pk: int) -> HttpResponse:
+    exclusion = get_object_or_404(
+        CaseExclusion.objects.in_force().select_related("person"), referral=obj, pk=exclusion_pk
+    )
+    services.case_exclusion_end(exclusion=exclusion, by=request.user)
+    name = shown_name(obj.board_id, exclusion.person)
+    messages.success(request, f"{name} is no longer excluded from the case.")
+    return redirect("referrals:exclusions", pk=obj.pk)

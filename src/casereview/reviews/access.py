@@ -2,6 +2,7 @@
 
 Rules here are registered with the one gate in ``core.permissions``; each receives the
 person's board grants and the object, and reads the review's members once per request.
+An exclusion for a conflict of interest is applied by the gate itself, before any rule.
 """
 
 from __future__ import annotations
@@ -9,52 +10,46 @@ from __future__ import annotations
 from casereview.boards.roles import CASE_STAFF_ROLES, Role
 from casereview.core.permissions import RULES, Access
 
-from .models import PANEL_ROLES, ReviewMember, ReviewRole
+from .models import PANEL_ROLES, ReviewMember, ReviewRole, rests_on
 
 
 def review_of(obj):
     return obj if hasattr(obj, "commissions") and hasattr(obj, "referral") else obj.review
 
 
-def review_roles(access: Access, review) -> set[ReviewRole]:
+def _live_members(access: Access, review) -> list[tuple[str, int | None]]:
+    """The person's roles on the review that rest on a board role they hold (AZ-4)."""
     cache = review.__dict__.setdefault("_roles_cache", {})
     if access.person_id not in cache:
-        cache[access.person_id] = {
-            ReviewRole(role)
-            for role in ReviewMember.objects.filter(
+        grants = access.grants_on(review.referral.board_id)
+        cache[access.person_id] = [
+            (role, agency_id)
+            for role, agency_id in ReviewMember.objects.filter(
                 review=review, person_id=access.person_id, is_active=True
-            ).values_list("role", flat=True)
-        }
+            ).values_list("role", "agency_id")
+            if rests_on(role, agency_id, grants)
+        ]
     return cache[access.person_id]
 
 
-def _excluded(access: Access, review) -> bool:
-    return ReviewRole.EXCLUDED in review_roles(access, review)
+def review_roles(access: Access, review) -> set[ReviewRole]:
+    return {ReviewRole(role) for role, _ in _live_members(access, review)}
 
 
 def _agencies(access: Access, review) -> set[int]:
     own = access.agencies_on(review.referral.board_id)
-    own |= set(
-        ReviewMember.objects.filter(
-            review=review, person_id=access.person_id, is_active=True, agency__isnull=False
-        ).values_list("agency_id", flat=True)
-    )
-    return own
+    return own | {agency_id for _, agency_id in _live_members(access, review) if agency_id}
 
 
 def is_process_staff(access: Access, obj) -> bool:
-    """The board's business manager and administrator, unless excluded from the review."""
+    """The board's business manager and administrator."""
     review = review_of(obj)
-    return not _excluded(access, review) and access.has(
-        review.referral.board_id, Role.BUSINESS_MANAGER, Role.ADMINISTRATOR
-    )
+    return access.has(review.referral.board_id, Role.BUSINESS_MANAGER, Role.ADMINISTRATOR)
 
 
 def is_panel(access: Access, obj) -> bool:
-    """The review's panel chair and members, the board's case staff; not the excluded."""
+    """The review's panel chair and members, and the board's case staff."""
     review = review_of(obj)
-    if _excluded(access, review):
-        return False
     return bool(review_roles(access, review) & PANEL_ROLES) or bool(
         access.roles_on(review.referral.board_id) & CASE_STAFF_ROLES
     )
@@ -63,8 +58,6 @@ def is_panel(access: Access, obj) -> bool:
 def can_view_review(access: Access, obj) -> bool:
     """Panel, process staff, overview author, and the commissioned agencies' people."""
     review = review_of(obj)
-    if _excluded(access, review):
-        return False
     if is_panel(access, review) or ReviewRole.OVERVIEW_AUTHOR in review_roles(access, review):
         return True
     commissioned = set(review.commissions.values_list("agency_id", flat=True))
@@ -76,7 +69,7 @@ def is_commissioned_agency(access: Access, commission) -> bool:
     review = commission.review
     if is_process_staff(access, review):
         return True
-    return not _excluded(access, review) and commission.agency_id in _agencies(access, review)
+    return commission.agency_id in _agencies(access, review)
 
 
 def may_see_merged(access: Access, obj) -> bool:
@@ -90,8 +83,6 @@ def may_see_merged(access: Access, obj) -> bool:
 def is_panel_chair(access: Access, obj) -> bool:
     """The review panel's chair, or the board chair."""
     review = review_of(obj)
-    if _excluded(access, review):
-        return False
     return ReviewRole.PANEL_CHAIR in review_roles(access, review) or access.has(
         review.referral.board_id, Role.CHAIR
     )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from casereview.boards.models import Agency
-from casereview.boards.roles import AGENCY_ROLES, CASE_STAFF_ROLES
+from casereview.boards.roles import AGENCY_ROLES, CASE_STAFF_ROLES, Role
 from casereview.referrals.lifecycle import Outcome
-from casereview.referrals.models import Referral
+from casereview.referrals.models import CaseExclusion, Referral
 
 
 class ReviewRole(models.TextChoices):
@@ -19,16 +21,46 @@ class ReviewRole(models.TextChoices):
     PANEL_MEMBER = "panel-member", "Panel member"
     AGENCY_AUTHOR = "agency-author", "Agency report author"
     OVERVIEW_AUTHOR = "overview-author", "Overview author"
-    EXCLUDED = "excluded", "Excluded (conflict of interest)"
 
 
 PANEL_ROLES = frozenset({ReviewRole.PANEL_CHAIR, ReviewRole.PANEL_MEMBER})
 
 
+def rests_on(role: str, agency_id: int | None, grants: Iterable[tuple[Role, int | None]]) -> bool:
+    """A role on a review counts only while a board role it rests on is held (SECURITY.md AZ-4).
+
+    ``grants`` are the person's active roles on the review's board, as (role, agency). An
+    agency's report author writes for the agency while they hold a role in it (named officer
+    or author); a panel member, panel chair or overview author sits for the board while they
+    hold any role on it. Ending that board role, or the account, ends the review role with it.
+    """
+    grants = list(grants)
+    if role == ReviewRole.AGENCY_AUTHOR:
+        return any(r in AGENCY_ROLES and agency_id in (None, a) for r, a in grants)
+    return bool(grants)
+
+
+def live_review_roles(person) -> list[ReviewMember]:
+    """The person's active review roles that still rest on a board role they hold (AZ-4)."""
+    from casereview.core.permissions import access_for
+
+    access = access_for(person)
+    if access.person_id is None:
+        return []
+    members = ReviewMember.objects.filter(person_id=access.person_id, is_active=True)
+    return [
+        m
+        for m in members.select_related("review__referral")
+        if rests_on(m.role, m.agency_id, access.grants_on(m.review.referral.board_id))
+    ]
+
+
 class ReviewQuerySet(models.QuerySet["Review"]):
     def visible_to(self, person) -> ReviewQuerySet:
         """Reviews a person may open: their board's staff, the review's members, and
-        the authors and officers of agencies commissioned for it; never someone excluded."""
+        the authors and officers of agencies commissioned for it; never someone excluded.
+
+        A review role counts only while the board role it rests on is held (AZ-4)."""
         if not person.is_authenticated or not person.is_active:
             return self.none()
         memberships = person.memberships.filter(is_active=True)
@@ -40,13 +72,10 @@ class ReviewQuerySet(models.QuerySet["Review"]):
         )
         visible = self.filter(
             Q(referral__board_id__in=staff_boards)
-            | Q(members__person=person, members__is_active=True)
+            | Q(pk__in=[m.review_id for m in live_review_roles(person)])
             | Q(commissions__agency_id__in=agency_ids)
         )
-        excluded = ReviewMember.objects.filter(
-            person=person, role=ReviewRole.EXCLUDED, is_active=True
-        ).values("review_id")
-        return visible.exclude(pk__in=excluded).distinct()
+        return visible.exclude(referral_id__in=CaseExclusion.objects.cases_of(person)).distinct()
 
 
 class Review(models.Model):
@@ -78,7 +107,9 @@ class Review(models.Model):
 
 
 class ReviewMember(models.Model):
-    """A person's role on one review (panel, author, overview author), or their exclusion."""
+    """A person's role on one review (panel, author, overview author).
+
+    An exclusion for a conflict of interest is not a role: it is a ``CaseExclusion``."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="members")
     person = models.ForeignKey(
@@ -86,7 +117,6 @@ class ReviewMember(models.Model):
     )
     role = models.CharField(max_length=20, choices=ReviewRole.choices)
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT)
-    reason = models.TextField(blank=True, help_text="For an exclusion: the declared conflict.")
     is_active = models.BooleanField(default=True)
     added_at = models.DateTimeField(auto_now_add=True)
     added_by = models.ForeignKey(

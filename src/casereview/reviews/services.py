@@ -10,7 +10,7 @@ from django.utils import timezone
 from casereview.core import models as audit
 from casereview.core.permissions import require
 
-from .models import AgencyCommission, Review, ReviewMember
+from .models import AgencyCommission, Review, ReviewMember, rests_on
 
 # Guidance: chronologies first, reports within 4-6 weeks, dates confirmed at scoping (004 §6).
 CHRONOLOGY_WEEKS = 4
@@ -58,23 +58,22 @@ def review_open(*, referral, kind: str, at: dt.datetime) -> Review:
 
 
 @transaction.atomic
-def review_member_add(*, review: Review, person, role: str, by, agency=None, reason: str = ""):
+def review_member_add(*, review: Review, person, role: str, by, agency=None):
     require(by, "review.manage", review)
     member, created = ReviewMember.objects.get_or_create(
         review=review,
         person=person,
         role=role,
-        defaults={"agency": agency, "reason": reason, "added_by": by},
+        defaults={"agency": agency, "added_by": by},
     )
     if not created and not member.is_active:
-        ReviewMember.objects.filter(pk=member.pk).update(is_active=True, reason=reason)
+        ReviewMember.objects.filter(pk=member.pk).update(is_active=True, agency=agency)
     audit.record(
         "REVIEW_MEMBER_ADDED",
         actor=by,
         board_id=review.referral.board_id,
         referral_id=review.referral_id,
         obj=member,
-        reasons=reason,
         detail={"person": person.pk, "role": role},
     )
     return member
@@ -93,6 +92,39 @@ def review_member_remove(*, member: ReviewMember, by) -> None:
         obj=member,
         detail={"person": member.person_id, "role": member.role},
     )
+
+
+@transaction.atomic
+def review_roles_end_unsupported(*, person, by=None, because: str) -> int:
+    """End the person's review roles that no longer rest on a board role (SECURITY.md AZ-4).
+
+    Called when a board role ends or an account is deactivated; each role ended is one
+    event. The gate already ignores such a role; this ends the row too, so the review's
+    people page shows who is really on it. Returns how many were ended.
+    """
+    from casereview.boards.models import Membership
+
+    grants: dict[int, list] = {}
+    if person.is_active:
+        for m in Membership.objects.filter(person=person, is_active=True):
+            grants.setdefault(m.board_id, []).append((m.role, m.agency_id))
+    ended = 0
+    live = ReviewMember.objects.filter(person=person, is_active=True).select_related(
+        "review__referral"
+    )
+    for member in live:
+        if rests_on(member.role, member.agency_id, grants.get(member.review.referral.board_id, [])):
+            continue
+        ReviewMember.objects.filter(pk=member.pk).update(is_active=False)
+        review_event(
+            "REVIEW_MEMBER_ENDED",
+            review=member.review,
+            by=by,
+            obj=member,
+            detail={"person": person.pk, "role": member.role, "because": because},
+        )
+        ended += 1
+    return ended
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from casereview.boards.models import name_on, shown_name
 from casereview.core import models as audit
 from casereview.core.permissions import can, gate
 
@@ -58,7 +59,8 @@ def review_detail(request: HttpRequest, obj: Review) -> HttpResponse:
         "referral": review.referral,
         "profile": review.referral.board.profile,
         "commissions": commissions,
-        "members": review.members.filter(is_active=True).select_related("person", "agency"),
+        "members": _members(review),
+        "exclusions": _exclusions(request, review),
         "can_manage": can(request.user, "review.manage", review),
         "can_see_merged": can(request.user, "chronology.view_merged", review),
         "can_keep_key": can(request.user, "key_reference.manage", review),
@@ -66,11 +68,39 @@ def review_detail(request: HttpRequest, obj: Review) -> HttpResponse:
     return render(request, "reviews/detail.html", context)
 
 
+def _exclusions(request: HttpRequest, review: Review) -> list:
+    """Who is excluded from the case, named only to process staff (never to the agencies)."""
+    if not can(request.user, "case_exclusion.manage", review.referral):
+        return []
+    return list(
+        review.referral.exclusions.in_force()
+        .select_related("person")
+        .annotate(name_on_board=name_on(review.referral.board_id))
+    )
+
+
+def _members(review: Review):
+    """The review's people, named as its board named them (never by another board's record)."""
+    return (
+        review.members.filter(is_active=True)
+        .select_related("person", "agency")
+        .annotate(name_on_board=name_on(review.referral.board_id))
+    )
+
+
 @gate("review.manage", lookup=review_lookup)
 @require_http_methods(["GET", "POST"])
 def review_members(request: HttpRequest, obj: Review) -> HttpResponse:
     review = obj
     request.casereview_board = review.referral.board
+    if request.method == "GET":
+        audit.record(
+            "REVIEW_PEOPLE_VIEWED",
+            actor=request.user,
+            board_id=review.referral.board_id,
+            referral_id=review.referral_id,
+            obj=review,
+        )
     form = MemberForm(request.POST or None, board=review.referral.board)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -80,13 +110,20 @@ def review_members(request: HttpRequest, obj: Review) -> HttpResponse:
             role=data["role"],
             by=request.user,
             agency=data["agency"],
-            reason=data["reason"],
         )
-        messages.success(request, f"{data['person']} added to the review.")
+        board = review.referral.board
+        messages.success(request, f"{shown_name(board, data['person'])} added to the review.")
         return redirect("reviews:members", pk=review.pk)
-    members = review.members.filter(is_active=True).select_related("person", "agency")
+    members = _members(review)
     return render(
-        request, "reviews/members.html", {"review": review, "form": form, "members": members}
+        request,
+        "reviews/members.html",
+        {
+            "review": review,
+            "form": form,
+            "members": members,
+            "exclusions": _exclusions(request, review),
+        },
     )
 
 
@@ -95,7 +132,8 @@ def review_members(request: HttpRequest, obj: Review) -> HttpResponse:
 def review_member_remove(request: HttpRequest, obj: Review, member_pk: int) -> HttpResponse:
     member = get_object_or_404(ReviewMember, review=obj, pk=member_pk)
     services.review_member_remove(member=member, by=request.user)
-    messages.success(request, f"{member.person} removed from the review.")
+    name = shown_name(obj.referral.board_id, member.person)
+    messages.success(request, f"{name} removed from the review.")
     return redirect("reviews:members", pk=obj.pk)
 
 

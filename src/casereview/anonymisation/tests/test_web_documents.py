@@ -227,16 +227,14 @@ def test_a_document_of_another_review_is_not_found(cast, as_person, keyed_review
 
 
 def test_someone_excluded_from_the_review_sees_none_of_its_documents(cast, as_person, keyed_review):
-    from casereview.reviews import services as review_services
-    from casereview.reviews.models import ReviewRole
+    from casereview.referrals.services import case_exclusion_declare
 
     upload(as_person(cast.admin), keyed_review, imr_docx())
-    review_services.review_member_add(
-        review=keyed_review,
+    case_exclusion_declare(
+        referral=keyed_review.referral,
         person=cast.admin,
-        role=ReviewRole.EXCLUDED,
         by=cast.manager,
-        reason="Related to the family.",
+        reasons="Related to the family.",
     )
     client = as_person(cast.admin)
     document = ReviewDocument.objects.get()

@@ -20,7 +20,7 @@ def test_a_new_person_gets_an_account_a_role_and_an_email_to_set_a_password(
     response = client.post(url, {"email": "newofficer@test.test", "role": "named-officer"})
     body = response.content.decode()
     assert "Choose the agency this role is held for." in body
-    assert "full name: they do not have an account yet" in body
+    assert "Enter the person&#x27;s full name." in body
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url,
@@ -88,3 +88,49 @@ def test_an_agency_that_left_is_no_longer_asked(cast, as_person, make_referral):
     client.post(url, {"named_officer": cast.health_officer.pk, "kind": "health"})
     referral = make_referral("information-gathering")
     assert not referral.agency_requests.filter(agency=cast.health).exists()
+
+
+def test_giving_a_role_to_another_boards_person_does_not_reveal_their_name(cast, as_person):
+    """The other board's manager types the first board's chair's address and another name."""
+    client = as_person(cast.outsider)
+    url = reverse("boards:people", args=[cast.other_board.slug])
+    response = client.post(
+        url,
+        {"email": cast.chair.email, "full_name": "Typed Name", "role": "board-member"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Typed Name now holds that role." in body
+    assert cast.chair.full_name not in body
+    assert cast.chair.full_name not in client.get(url).content.decode()
+    cast.chair.refresh_from_db()
+    assert cast.chair.full_name != "Typed Name"  # their own record is not changed
+
+
+def test_the_form_does_not_tell_whether_an_address_has_an_account(cast, as_person):
+    client = as_person(cast.manager)
+    url = reverse("boards:people", args=[cast.board.slug])
+    known = client.post(url, {"email": cast.outsider.email, "role": "board-member"})
+    unknown = client.post(url, {"email": "nobody@test.test", "role": "board-member"})
+    for response in (known, unknown):
+        assert "Enter the person&#x27;s full name." in response.content.decode()
+        assert "do not have an account" not in response.content.decode()
+
+
+def test_the_boards_other_pages_name_the_person_as_the_board_did(cast, as_person, make_referral):
+    review = make_referral("review-open").review
+    client = as_person(cast.manager)
+    client.post(
+        reverse("boards:people", args=[cast.board.slug]),
+        {"email": cast.outsider.email, "full_name": "Typed Name", "role": "board-member"},
+    )
+    pages = [
+        reverse("reviews:members", args=[review.pk]),
+        reverse("referrals:exclusion-new", args=[review.referral_id]),
+        reverse("boards:agency-change", args=[cast.board.slug, cast.police.pk]),
+    ]
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert "Typed Name" in body, url
+        assert cast.outsider.full_name not in body, url

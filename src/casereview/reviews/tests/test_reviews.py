@@ -44,16 +44,25 @@ def test_who_may_open_the_review(cast, as_person, review, who, status):
 
 
 def test_an_excluded_person_sees_nothing_of_the_review_whatever_their_role(cast, as_person, review):
-    services.review_member_add(
-        review=review,
+    from casereview.referrals.services import case_exclusion_declare
+
+    case_exclusion_declare(
+        referral=review.referral,
         person=cast.admin,
-        role=ReviewRole.EXCLUDED,
         by=cast.manager,
-        reason="Line manager of a practitioner involved.",
+        reasons="Line manager of a practitioner involved.",
     )
     client = as_person(cast.admin)
     assert client.get(reverse("reviews:detail", args=[review.pk])).status_code == 404
     assert client.get(reverse("reviews:members", args=[review.pk])).status_code == 404
+
+
+def _read_only_member(cast, person):
+    """Give a person of another board a read-only role on the first: a panel seat rests on it."""
+    from casereview.boards.models import Membership
+    from casereview.boards.roles import Role
+
+    return Membership.objects.create(person=person, board=cast.board, role=Role.BOARD_MEMBER)
 
 
 def test_a_panel_member_from_outside_the_board_sees_only_this_review(
@@ -61,6 +70,7 @@ def test_a_panel_member_from_outside_the_board_sees_only_this_review(
 ):
     review = make_referral("review-open").review
     other = make_referral("review-open").review
+    _read_only_member(cast, cast.outsider)
     services.review_member_add(
         review=review, person=cast.outsider, role=ReviewRole.PANEL_MEMBER, by=cast.manager
     )
@@ -70,6 +80,7 @@ def test_a_panel_member_from_outside_the_board_sees_only_this_review(
 
 
 def test_removal_from_a_review_takes_effect_on_the_next_request(cast, as_person, review):
+    _read_only_member(cast, cast.outsider)
     member = services.review_member_add(
         review=review, person=cast.outsider, role=ReviewRole.PANEL_MEMBER, by=cast.manager
     )

@@ -1,6 +1,7 @@
 """End every session of a person at once: for a lost laptop or a leaver (SECURITY.md SE-1)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from casereview.accounts.models import Person
 from casereview.core import models as audit
@@ -18,9 +19,16 @@ class Command(BaseCommand):
         if person is None:
             raise CommandError(f"No account has the email address {email}.")
         person.end_sessions()
-        if deactivate:
-            Person.objects.filter(pk=person.pk).update(is_active=False)
         audit.record(
             "SESSIONS_ENDED_BY_ADMIN", detail={"person": person.pk, "deactivated": deactivate}
         )
+        if deactivate:
+            # Their roles on reviews end with the account (SECURITY.md AZ-4).
+            from casereview.reviews.services import review_roles_end_unsupported
+
+            with transaction.atomic():
+                Person.objects.filter(pk=person.pk).update(is_active=False)
+                person.is_active = False
+                ended = review_roles_end_unsupported(person=person, because="account deactivated")
+            self.stdout.write(f"{email} can no longer sign in; {ended} review roles ended.")
         self.stdout.write(f"Every session of {email} has ended.")

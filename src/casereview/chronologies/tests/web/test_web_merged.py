@@ -42,6 +42,11 @@ def both_sent(cast, review, police_commission, health_commission, health_author)
 
 @pytest.fixture
 def panel_member(cast, review):
+    from casereview.boards.models import Membership
+    from casereview.boards.roles import Role
+
+    # A panel seat rests on a role on the board (SECURITY.md AZ-4): a read-only one here.
+    Membership.objects.create(person=cast.outsider, board=cast.board, role=Role.BOARD_MEMBER)
     review_services.review_member_add(
         review=review, person=cast.outsider, role=ReviewRole.PANEL_MEMBER, by=cast.manager
     )
@@ -288,6 +293,10 @@ def test_the_merged_page_uses_the_same_number_of_queries_for_10_or_200_rows(
 def test_a_panel_member_taken_off_the_review_cannot_download_their_earlier_export(
     cast, as_person, both_sent, django_capture_on_commit_callbacks
 ):
+    from casereview.boards.models import Membership
+    from casereview.boards.roles import Role
+
+    Membership.objects.create(person=cast.outsider, board=cast.board, role=Role.BOARD_MEMBER)
     member = review_services.review_member_add(
         review=both_sent, person=cast.outsider, role=ReviewRole.PANEL_MEMBER, by=cast.manager
     )
@@ -300,12 +309,13 @@ def test_a_panel_member_taken_off_the_review_cannot_download_their_earlier_expor
 
 
 def test_someone_excluded_from_the_review_sees_no_chronology(cast, as_person, both_sent):
-    review_services.review_member_add(
-        review=both_sent,
+    from casereview.referrals.services import case_exclusion_declare
+
+    case_exclusion_declare(
+        referral=both_sent.referral,
         person=cast.manager,
-        role=ReviewRole.EXCLUDED,
         by=cast.admin,
-        reason="Related to a practitioner involved.",
+        reasons="Related to a practitioner involved.",
     )
     client = as_person(cast.manager)
     commission = both_sent.commissions.get(agency=cast.police)

@@ -171,6 +171,7 @@ def world(cast, make_referral) -> World:
     w.own["board"] = cast.board
     w.own["membership"] = _bystander(cast.board, "bystander@test.test")
     w.own["agency"] = cast.education
+    w.own["exclusion"] = _exclusion(w.own["received"], w.own["membership"], by=cast.manager)
     _review_objects(w.own, cast.subgroup[1], by=cast.manager)
     w.canaries += ["Ava Canarykey", "Lena Canarykey"]
 
@@ -216,6 +217,7 @@ def world(cast, make_referral) -> World:
     w.other["board"] = cast.other_board
     w.other["membership"] = _bystander(cast.other_board, "otherbystander@test.test")
     w.other["agency"] = cast.other_agency
+    w.other["exclusion"] = _exclusion(other_info, w.other["membership"], by=cast.outsider)
     _review_objects(w.other, other_chair, by=cast.outsider)
 
     # Someone whose only membership of the first board has ended (AZ-4).
@@ -245,6 +247,15 @@ def _bystander(board, email: str):
 
     person = make_person(email, "Board Bystander")
     return Membership.objects.create(person=person, board=board, role=Role.BOARD_MEMBER)
+
+
+def _exclusion(referral, membership, *, by):
+    """The bystander excluded from a case: a conflict the matrix may end."""
+    from casereview.referrals.services import case_exclusion_declare
+
+    return case_exclusion_declare(
+        referral=referral, person=membership.person, reasons="Synthetic conflict.", by=by
+    )
 
 
 def _review_objects(objects: dict, panel_member, *, by) -> None:

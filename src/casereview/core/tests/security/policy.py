@@ -10,7 +10,8 @@ Each URL name (``namespace:name``) maps to:
 - ``object``: the fixture object that fills the path (``referral:<stage>``, ``request``,
   ``deadline``, ``approved-deadline``, ``notification``, ``document``, ``board``,
   ``letter-template`` (a board and a letter kind), ``review``, ``review-member``,
-  ``commission``, ``reset-link``, and the review's ``draft-row``, ``merged-row``,
+  ``commission``, ``exclusion`` (a conflict of interest declared on a case), ``reset-link``,
+  and the review's ``draft-row``, ``merged-row``,
   ``export-job``, ``key-entry``, ``glossary-term``, ``relation``, ``review-document``,
   ``run`` and ``flag``);
 - ``also``: further objects (workflow states) a GET is tried on: the agencies asked can find
@@ -75,6 +76,9 @@ ALLOWED = {
     "profile.edit": PROCESS_STAFF,
     "letter_template.edit": PROCESS_STAFF,
     "board.manage_people": PROCESS_STAFF,
+    # Conflicts of interest: the reasons are read by the chair and process staff (AZ-5).
+    "case_exclusion.view": PROCESS_STAFF | {"chair"},
+    "case_exclusion.manage": PROCESS_STAFF,
     # Reviews: the police are the commissioned agency of the first board's review.
     "review.view": CASE_STAFF | {"police_officer", "police_author"},
     "review.manage": PROCESS_STAFF,
@@ -250,6 +254,22 @@ URLS: dict[str, dict] = {
         "methods": {"POST": "deadline.extend"},
         "object": "approved-deadline",
     },
+    "referrals:exclusions": {
+        "methods": {"GET": "case_exclusion.view"},
+        "object": "referral:review-open",
+        "shows": "reference",
+        "audited": True,
+    },
+    "referrals:exclusion-new": {
+        "methods": {"GET": "case_exclusion.manage", "POST": "case_exclusion.manage"},
+        "object": "referral:received",
+        "shows": "reference",
+        "post": {"person": "@person:health_officer", "reasons": "Posted reasons."},
+    },
+    "referrals:exclusion-end": {
+        "methods": {"POST": "case_exclusion.manage"},
+        "object": "exclusion",
+    },
     "referrals:notification-sent": {
         "methods": {"POST": "referral.notify"},
         "object": "notification",
@@ -265,6 +285,7 @@ URLS: dict[str, dict] = {
         "methods": {"GET": "review.manage", "POST": "review.manage"},
         "object": "review",
         "shows": "reference",
+        "audited": True,
         "post": {"person": "@person:health_officer", "role": "panel-member"},
     },
     "reviews:member-remove": {

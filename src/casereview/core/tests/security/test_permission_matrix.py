@@ -216,6 +216,8 @@ def url_for(world, name: str, relation: str, key: str | None = None) -> str:
         kwargs = {"pk": obj.referral_id, "deadline_pk": obj.pk}
     elif kind == "notification":
         kwargs = {"pk": obj.referral_id, "notification_pk": obj.pk}
+    elif kind == "exclusion":
+        kwargs = {"pk": obj.referral_id, "exclusion_pk": obj.pk}
     elif kind in ("request", "document", "review"):
         kwargs = {"pk": obj.pk}
     elif kind == "review-member":
