@@ -47,7 +47,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
         if too_many_failures(email):
-            audit.record("SIGN_IN_LOCKED_OUT", outcome="denied", request=request)
+            sign_in_refused("SIGN_IN_LOCKED_OUT", request)
             form.add_error(None, GENERIC_FAILURE)
             return render(
                 request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request)}
@@ -62,7 +62,25 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             request.session[PENDING] = person.pk
             return redirect(f"{reverse_lazy('accounts:sign-in-code')}?next={_safe_next(request)}")
         form.add_error(None, GENERIC_FAILURE)
+    if request.method == "POST":
+        # Unknown address, wrong password or a form not filled in: each is a failed sign-in.
+        sign_in_refused("SIGN_IN_FAILED", request)
     return render(request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request)})
+
+
+def sign_in_refused(kind: str, request: HttpRequest) -> None:
+    """Audit a refused password step (SECURITY.md AU-1) with the address typed, never the password.
+
+    The address is the person's own typing: control characters are escaped so that a line
+    break in it cannot forge a line wherever the event is printed (SECURITY.md LG-4).
+    """
+    typed = str(request.POST.get("email", ""))[:254]
+    audit.record(
+        kind,
+        outcome="denied",
+        detail={"username": "".join(c if c.isprintable() else repr(c)[1:-1] for c in typed)},
+        request=request,
+    )
 
 
 MAX_FAILURES_AN_HOUR = 20
@@ -82,7 +100,7 @@ def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpR
     form = SignInForm(request.POST or None)
     form.is_valid()
     form.add_error(None, GENERIC_FAILURE)
-    audit.record("SIGN_IN_LOCKED_OUT", outcome="denied", request=request)
+    sign_in_refused("SIGN_IN_LOCKED_OUT", request)
     return render(request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request)})
 
 
