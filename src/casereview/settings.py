@@ -132,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "casereview.core.context_processors.casereview",
+                "casereview.accounts.context_processors.session_timeout",
             ],
             "builtins": ["casereview.core.templatetags.govuk"],
         },

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import time
 
 import segno
 from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -248,6 +249,31 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 password_change = gate(None)(PasswordChangeView.as_view())
+
+
+@gate(None)
+@require_POST
+def keep_alive(request: HttpRequest) -> HttpResponse:
+    """Stay signed in: the session limits middleware has just counted this as activity.
+
+    The timeout warning's script posts here and gets the seconds left; without the script, the
+    warning's button posts the form and comes back to the page.
+    """
+    if request.headers.get("X-Requested-With") == "fetch":
+        return JsonResponse(session_seconds_left(request))
+    return redirect(_safe_next(request))
+
+
+def session_seconds_left(request: HttpRequest) -> dict[str, int]:
+    """Seconds until the idle and the absolute limits end this session (SECURITY.md SE-1)."""
+    now = time.time()
+    session = request.session
+    last_seen = session.get("casereview_last_seen", now)
+    started = session.get("casereview_started", now)
+    return {
+        "idle": max(0, int(last_seen + settings.SESSION_IDLE_SECONDS - now)),
+        "absolute": max(0, int(started + settings.SESSION_ABSOLUTE_SECONDS - now)),
+    }
 
 
 @gate(None)

@@ -1,0 +1,106 @@
+"""Keep what a person typed when their session ended under them, and give it back once.
+
+A form posted after the idle timeout (SECURITY.md SE-1) cannot be acted on: the person must
+sign in again. Rather than lose what they typed, its text fields are kept in the database for
+that person and that page for 30 minutes, and put back into the form the first time they open
+the page again, signed in. Files are not kept (the person chooses them again), nor passwords,
+codes or tokens. Nothing kept is logged; it is deleted once given back or once expired.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.db import transaction
+from django.http import HttpRequest, QueryDict
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+
+from .models import KeptForm, Person
+
+KEPT_FOR = dt.timedelta(minutes=30)
+
+# A form's secrets are never kept: the CSRF token, passwords, two-factor and recovery codes.
+_SECRET_NAME = re.compile(r"csrf|password|passwd|secret|token|(^|_)(code|otp|pin)s?($|_)", re.I)
+
+# Pages whose posts are about signing in or the account itself: nothing there to keep.
+_NOT_KEPT_NAMESPACES = {"accounts"}
+
+# A kept form is at most this many characters of text, so a post cannot fill the table.
+MAX_KEPT_CHARACTERS = 200_000
+
+RESTORED = "We kept what you typed. Check it and submit again."
+CHOOSE_FILE_AGAIN = "You need to choose the file again."
+KEPT_WHILE_SIGNED_OUT = (
+    "What you typed on that page is kept for 30 minutes. Sign in again to get it back."
+)
+
+
+def keepable(post: QueryDict) -> dict[str, list[str]]:
+    """The text fields of a posted form that may be kept: everything but its secrets."""
+    return {
+        name: values
+        for name, values in post.lists()
+        if not _SECRET_NAME.search(name) and any(v.strip() for v in values)
+    }
+
+
+def is_keepable_page(path: str) -> bool:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return not (set(match.namespaces) & _NOT_KEPT_NAMESPACES)
+
+
+def form_keep(*, person: Person, path: str, data: dict[str, list[str]], had_files: bool) -> bool:
+    """Keep a form for ``person`` on ``path`` for 30 minutes, replacing an earlier one there."""
+    if not data and not had_files:
+        return False
+    if sum(len(v) for values in data.values() for v in values) > MAX_KEPT_CHARACTERS:
+        return False
+    now = timezone.now()
+    with transaction.atomic():
+        forms_expire(now)
+        KeptForm.objects.filter(person=person, path=path).delete()
+        KeptForm.objects.create(
+            person=person,
+            path=path,
+            data=data,
+            had_files=had_files,
+            created_at=now,
+            expires_at=now + KEPT_FOR,
+        )
+    return True
+
+
+def form_restore(request: HttpRequest) -> KeptForm | None:
+    """The form the signed-in person kept for this page, taken out of the store (once)."""
+    now = timezone.now()
+    with transaction.atomic():
+        forms_expire(now)
+        kept = (
+            KeptForm.objects.select_for_update()
+            .filter(person=request.user, path=request.path, expires_at__gt=now)
+            .first()
+        )
+        if kept is None:
+            return None
+        # Deleted in the same transaction that reads it: it can be given back only once.
+        KeptForm.objects.filter(pk=kept.pk).delete()
+    return kept
+
+
+def forms_expire(now: dt.datetime | None = None) -> int:
+    """Delete every kept form whose 30 minutes are over (also run by the hourly sweep)."""
+    deleted, _ = KeptForm.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
+
+
+def as_post(kept: KeptForm) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for name, values in kept.data.items():
+        data.setlist(name, [str(v) for v in values])
+    data._mutable = False
+    return data
