@@ -271,8 +271,8 @@ def session_seconds_left(request: HttpRequest) -> dict[str, int]:
     last_seen = session.get("casereview_last_seen", now)
     started = session.get("casereview_started", now)
     return {
-        "idle": max(0, int(last_seen + settings.SESSION_IDLE_SECONDS - now)),
-        "absolute": max(0, int(started + settings.SESSION_ABSOLUTE_SECONDS - now)),
+        "idle": max(0, round(last_seen + settings.SESSION_IDLE_SECONDS - now)),
+        "absolute": max(0, round(started + settings.SESSION_ABSOLUTE_SECONDS - now)),
     }
 
 

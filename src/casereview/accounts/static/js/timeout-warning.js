@@ -15,6 +15,7 @@ if (dialog && typeof dialog.showModal === "function") {
   const show = (selector, visible) => {
     dialog.querySelectorAll(selector).forEach((el) => {
       el.hidden = !visible;
+      el.style.display = visible ? "" : "none"; // a GOV.UK button's display outranks [hidden]
     });
   };
 
