@@ -75,21 +75,19 @@ def form_keep(*, person: Person, path: str, data: dict[str, list[str]], had_file
     return True
 
 
-def form_restore(request: HttpRequest) -> KeptForm | None:
-    """The form the signed-in person kept for this page, taken out of the store (once)."""
+def form_offered(request: HttpRequest) -> KeptForm | None:
+    """The form the signed-in person kept for this page, if its 30 minutes are not over."""
     now = timezone.now()
-    with transaction.atomic():
-        forms_expire(now)
-        kept = (
-            KeptForm.objects.select_for_update()
-            .filter(person=request.user, path=request.path, expires_at__gt=now)
-            .first()
-        )
-        if kept is None:
-            return None
-        # Deleted in the same transaction that reads it: it can be given back only once.
-        KeptForm.objects.filter(pk=kept.pk).delete()
-    return kept
+    forms_expire(now)
+    return KeptForm.objects.filter(
+        person=request.user, path=request.path, expires_at__gt=now
+    ).first()
+
+
+def form_take(kept: KeptForm) -> bool:
+    """Take a kept form out of the store: true for the one request that gets to take it."""
+    deleted, _ = KeptForm.objects.filter(pk=kept.pk).delete()
+    return bool(deleted)
 
 
 def forms_expire(now: dt.datetime | None = None) -> int:
@@ -98,9 +96,26 @@ def forms_expire(now: dt.datetime | None = None) -> int:
     return deleted
 
 
-def as_post(kept: KeptForm) -> QueryDict:
-    data = QueryDict(mutable=True)
-    for name, values in kept.data.items():
-        data.setlist(name, [str(v) for v in values])
-    data._mutable = False
-    return data
+class KeptPost(QueryDict):
+    """A kept form as the page's ``request.POST``, noting when the page's form binds to it.
+
+    Pages bind their form with ``Form(request.POST or None)``: the ``or`` asks for its truth.
+    A page that does not (its form posts elsewhere) leaves the kept form unused and unsaid.
+    """
+
+    _on_use = None
+
+    @classmethod
+    def of(cls, kept: KeptForm, *, on_use) -> KeptPost:
+        post = cls(mutable=True)
+        for name, values in kept.data.items():
+            post.setlist(name, [str(v) for v in values])
+        post._mutable = False
+        post._on_use = on_use
+        return post
+
+    def __bool__(self) -> bool:
+        if self._on_use is not None:
+            on_use, self._on_use = self._on_use, None
+            on_use()
+        return super().__len__() > 0

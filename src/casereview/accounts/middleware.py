@@ -105,15 +105,21 @@ def _view(request):  # pragma: no cover - only its csrf_exempt attribute is read
 
 
 def _restore_kept_form(request) -> None:
-    form = kept.form_restore(request)
-    if form is not None:
-        request.POST = kept.as_post(form)  # the page's form is bound to it, not acted on: a GET
-        message = kept.RESTORED
-        if form.had_files:
-            message += " " + kept.CHOOSE_FILE_AGAIN
-        messages.info(request, message)
-    if not KeptForm.objects.filter(person=request.user).exists():
-        del request.session[_HAS_KEPT]
+    form = kept.form_offered(request)
+    if form is None:
+        if not KeptForm.objects.filter(person=request.user).exists():
+            del request.session[_HAS_KEPT]
+        return
+
+    def given_back() -> None:
+        if kept.form_take(form):
+            message = kept.RESTORED
+            if form.had_files:
+                message += " " + kept.CHOOSE_FILE_AGAIN
+            messages.info(request, message)
+
+    # The page's form is bound to what was typed, not acted on: this is a GET.
+    request.POST = kept.KeptPost.of(form, on_use=given_back)
 
 
 class RequireTwoFactorMiddleware:

@@ -232,6 +232,23 @@ def test_a_kept_form_is_for_its_page_only(cast, client, clock):
     assert KeptForm.objects.exists()
 
 
+def test_a_page_that_does_not_take_the_kept_form_says_nothing_and_leaves_it(cast, client, clock):
+    sign_in(client, cast.manager)
+    post_after_timeout(client, clock, DASHBOARD, {"note": TYPED})  # a page with no form
+    sign_in(client, cast.manager, next_path=DASHBOARD)
+    body = client.get(DASHBOARD).content.decode()
+    assert "We kept what you typed" not in body
+    assert KeptForm.objects.get().path == DASHBOARD  # left to expire, not said to be kept
+
+
+def test_a_kept_form_can_be_copied_as_a_view_might(cast):
+    stored = KeptForm(person=cast.manager, path="/", data={"a": ["1", "2"]}, expires_at=START)
+    used = []
+    post = kept.KeptPost.of(stored, on_use=lambda: used.append(True))
+    assert post.copy().getlist("a") == ["1", "2"]
+    assert bool(post) and bool(post) and used == [True]
+
+
 def test_a_kept_form_expires_after_thirty_minutes_and_is_deleted(cast, client, clock):
     sign_in(client, cast.manager)
     path = new_referral_path(cast)
