@@ -7,8 +7,9 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import SuspiciousOperation
 from django.core.files.uploadhandler import FileUploadHandler
+from django.http import UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect
@@ -95,7 +96,8 @@ def _keep_posted_form(request, person) -> bool:
         if CsrfViewMiddleware(lambda r: None).process_view(request, _view, (), {}) is not None:
             return False
         data = kept.keepable(request.POST)
-    except (RequestDataTooBig, TooManyFieldsSent, MultiPartParserError):
+    except (SuspiciousOperation, MultiPartParserError, UnreadablePostError):
+        # Too big, too many fields or files, or cut short: signed out as before, nothing kept.
         return False
     return kept.form_keep(person=person, path=request.path, data=data, had_files=noter.had_files)
 

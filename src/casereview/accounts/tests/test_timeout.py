@@ -279,6 +279,14 @@ def test_a_post_from_another_site_after_the_timeout_is_not_kept(cast, clock):
     assert not KeptForm.objects.exists()
 
 
+def test_a_post_too_big_to_read_is_not_kept_and_still_signs_out(cast, client, clock, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    sign_in(client, cast.manager)
+    response = post_after_timeout(client, clock, new_referral_path(cast), referral_form())
+    assert response.status_code == 302 and response["Location"].startswith(SIGN_IN)
+    assert not KeptForm.objects.exists()
+
+
 def test_nothing_of_a_kept_form_is_logged(cast, client, clock, caplog):
     caplog.set_level(logging.DEBUG)
     sign_in(client, cast.manager)
