@@ -47,6 +47,9 @@ class GovukDateInput(forms.MultiWidget):
             return [value.day, value.month, value.year]
         return [None, None, None]
 
+    def get_context(self, name, value, attrs):
+        return _mark_errors(super().get_context(name, value, attrs))
+
 
 class GovukDateField(forms.MultiValueField):
     """A date from three boxes, with messages that say which part is wrong."""
@@ -108,6 +111,21 @@ class GovukDateTimeInput(forms.MultiWidget):
         if isinstance(value, dt.datetime):
             return [value.date(), value.strftime("%H:%M")]
         return [None, None]
+
+    def get_context(self, name, value, attrs):
+        return _mark_errors(super().get_context(name, value, attrs))
+
+
+def _mark_errors(context: dict) -> dict:
+    # The GOV.UK date input gives the boxes of a wrong date a red border; Django marks a field
+    # with errors aria-invalid, which reaches every box of a MultiWidget.
+    for sub in context["widget"]["subwidgets"]:
+        attrs = sub["attrs"]
+        if attrs.get("aria-invalid") == "true" and "govuk-input--error" not in attrs.get(
+            "class", ""
+        ):
+            attrs["class"] = f"{attrs.get('class', '')} govuk-input--error".strip()
+    return context
 
 
 class GovukDateTimeField(forms.MultiValueField):

@@ -37,6 +37,12 @@ BAD_DATES = [
 ]
 
 
+def re_input(body: str, name: str) -> str:
+    import re
+
+    return re.search(rf'<input[^>]*name="{name}"[^>]*>', body)[0]
+
+
 def date_fields():
     """(form class, field name, field) for every date field of every form in the code.
 
@@ -141,4 +147,9 @@ def test_the_referral_page_answers_an_impossible_birth_date_with_the_govuk_messa
     body = response.content.decode()
     assert "There is a problem" in body
     assert "Child&#x27;s date of birth must be a real date." in body
+    # The three boxes of the wrong date are marked, as the GOV.UK date input shows them.
+    for box in range(3):
+        tag = re_input(body, f"child_date_of_birth_{box}")
+        assert "govuk-input--error" in tag and 'aria-invalid="true"' in tag
+    assert "govuk-input--error" not in re_input(body, "incident_on_0")
     assert not Referral.objects.exists()
