@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 
 import pytest
 from django import forms
@@ -38,8 +39,6 @@ BAD_DATES = [
 
 
 def re_input(body: str, name: str) -> str:
-    import re
-
     return re.search(rf'<input[^>]*name="{name}"[^>]*>', body)[0]
 
 
