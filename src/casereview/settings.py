@@ -59,6 +59,13 @@ SECRET_KEY = (
     if PRODUCTION
     else os.environ.get("SECRET_KEY", "dev-only-insecure-key-" + "x" * 40)
 )
+# Signs the audit chain's checkpoints (SECURITY.md LG-2): kept out of the database, so that
+# whoever can delete audit rows cannot sign a checkpoint that hides it.
+AUDIT_CHECKPOINT_KEY = (
+    env_str("AUDIT_CHECKPOINT_KEY").strip() or _refuse("AUDIT_CHECKPOINT_KEY is empty.")
+    if PRODUCTION
+    else os.environ.get("AUDIT_CHECKPOINT_KEY", "dev-only-audit-checkpoint-key-" + "x" * 34)
+)
 ALLOWED_HOSTS = env_str("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 ALLOWED_HOSTS = [h.strip() for h in ALLOWED_HOSTS.split(",") if h.strip()]
 
@@ -125,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "casereview.core.context_processors.casereview",
+                "casereview.accounts.context_processors.session_timeout",
             ],
             "builtins": ["casereview.core.templatetags.govuk"],
         },

@@ -70,3 +70,27 @@ class Person(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class KeptForm(models.Model):
+    """What a person typed into a form they posted after their session ended (30 minutes).
+
+    The text is case content: it is kept for that person and that page only, shown back to
+    them once after they sign in again and then deleted, and deleted unseen when it expires.
+    Never the files, passwords or codes of the form (``casereview.accounts.kept``).
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=500)
+    data = models.JSONField(default=dict)
+    had_files = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "path"], name="one_kept_form_per_page")
+        ]
+
+    def __str__(self) -> str:
+        return f"Kept form of {self.person_id} for {self.path}"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="sign-out"),
     path("two-factor/set-up/", views.two_factor_setup, name="two-factor-setup"),
     path("account/", views.account, name="account"),
+    path("keep-alive/", views.keep_alive, name="keep-alive"),
     path("account/password/", views.password_change, name="password-change"),
     path("account/sign-out-elsewhere/", views.sign_out_elsewhere, name="sign-out-elsewhere"),
     path("password/reset/", views.password_reset, name="password-reset"),

@@ -2,32 +2,92 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 
-CONTEXT_WORDS = ("safeguarding", "casereview", "serious case", "partnership", "children")
+# The service's own words, beside the boards' and agencies' names read from the database.
+CONTEXT_WORDS = (
+    "safeguarding",
+    "casereview",
+    "serious",
+    "case",
+    "review",
+    "partnership",
+    "children",
+    "child",
+    "board",
+    "agency",
+)
+
+# Shorter words are too common to say anything about a password ("nhs", "the").
+MIN_WORD = 4
+
+# The characters people put in place of a letter ("leetspeak-lite"). 1 and | stand for i or l.
+LOOKALIKES = {
+    "a": "a4@",
+    "b": "b8",
+    "e": "e3",
+    "g": "g9",
+    "i": "i1!|",
+    "l": "l1|",
+    "o": "o0",
+    "s": "s5$",
+    "t": "t7+",
+    "z": "z2",
+}
+_KEPT = set("".join(LOOKALIKES.values()))
+
+# At least this many characters must be left over once the context words are taken out, and
+# more than the context words themselves: a password made mostly of them is refused.
+MIN_REMAINDER = 8
 
 
 class ContextWordsValidator:
     def validate(self, password: str, user=None) -> None:
-        lowered = password.lower().replace(" ", "")
-        words = [w.replace(" ", "") for w in CONTEXT_WORDS]
-        words += _board_and_agency_words()
-        for word in words:
-            if len(word) >= 5 and word in lowered and len(lowered) < len(word) + 8:
-                raise ValidationError(
-                    "Your password is too close to the name of this service, a board or an "
-                    "agency. Choose something else.",
-                    code="password_context",
-                )
+        if mostly_context_words(password, [*CONTEXT_WORDS, *_board_and_agency_words()]):
+            raise ValidationError(
+                "Your password is too close to the name of this service, a board or an "
+                "agency. Choose something else.",
+                code="password_context",
+            )
 
     def get_help_text(self) -> str:
         return "Do not base your password on the name of this service, a board or an agency."
 
 
+def mostly_context_words(password: str, words: list[str]) -> bool:
+    """Whether the password, read without separators, case or look-alikes, is mostly ``words``.
+
+    Separators (spaces, hyphens, dots and the like) are dropped; letters, digits and the
+    look-alike symbols are kept, so "N0rthbrook-$afeguarding" is read as the two words.
+    """
+    kept = "".join(c for c in password.lower() if c.isalnum() or c in _KEPT)
+    covered = [False] * len(kept)
+    for word in {w for w in words if len(w) >= MIN_WORD}:
+        for match in _pattern(word).finditer(kept):
+            covered[match.start() : match.end()] = [True] * (match.end() - match.start())
+    context = sum(covered)
+    if not context:
+        return False
+    remainder = len(kept) - context
+    return remainder < MIN_REMAINDER or context >= remainder
+
+
+def _pattern(word: str) -> re.Pattern[str]:
+    return re.compile("".join(f"[{re.escape(LOOKALIKES.get(c, c))}]" for c in word))
+
+
 def _board_and_agency_words() -> list[str]:
+    """Each word of every board's name and short name and every agency's name, in letters."""
     from casereview.boards.models import Agency, Board
 
     names = list(Board.objects.values_list("name", flat=True))
     names += list(Board.objects.values_list("short_name", flat=True))
     names += list(Agency.objects.values_list("name", flat=True))
-    return [n.lower().replace(" ", "") for n in names if n]
+    words = set()
+    for name in names:
+        parts = re.findall(r"[^\W\d_]+", name.lower())
+        words.update(parts)
+        words.add("".join(parts))  # "Northbrook SCP" -> "northbrookscp"
+    return sorted(words)

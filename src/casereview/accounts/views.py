@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import time
 
 import segno
 from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -47,7 +48,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
         if too_many_failures(email):
-            audit.record("SIGN_IN_LOCKED_OUT", outcome="denied", request=request)
+            sign_in_refused("SIGN_IN_LOCKED_OUT", request)
             form.add_error(None, GENERIC_FAILURE)
             return render(
                 request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request)}
@@ -62,7 +63,25 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             request.session[PENDING] = person.pk
             return redirect(f"{reverse_lazy('accounts:sign-in-code')}?next={_safe_next(request)}")
         form.add_error(None, GENERIC_FAILURE)
+    if request.method == "POST":
+        # Unknown address, wrong password or a form not filled in: each is a failed sign-in.
+        sign_in_refused("SIGN_IN_FAILED", request)
     return render(request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request)})
+
+
+def sign_in_refused(kind: str, request: HttpRequest) -> None:
+    """Audit a refused password step (SECURITY.md AU-1) with the address typed, never the password.
+
+    The address is the person's own typing: control characters are escaped so that a line
+    break in it cannot forge a line wherever the event is printed (SECURITY.md LG-4).
+    """
+    typed = str(request.POST.get("email", ""))[:254]
+    audit.record(
+        kind,
+        outcome="denied",
+        detail={"username": "".join(c if c.isprintable() else repr(c)[1:-1] for c in typed)},
+        request=request,
+    )
 
 
 MAX_FAILURES_AN_HOUR = 20
@@ -82,7 +101,7 @@ def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpR
     form = SignInForm(request.POST or None)
     form.is_valid()
     form.add_error(None, GENERIC_FAILURE)
-    audit.record("SIGN_IN_LOCKED_OUT", outcome="denied", request=request)
+    sign_in_refused("SIGN_IN_LOCKED_OUT", request)
     return render(request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request)})
 
 
@@ -230,6 +249,31 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 password_change = gate(None)(PasswordChangeView.as_view())
+
+
+@gate(None)
+@require_POST
+def keep_alive(request: HttpRequest) -> HttpResponse:
+    """Stay signed in: the session limits middleware has just counted this as activity.
+
+    The timeout warning's script posts here and gets the seconds left; without the script, the
+    warning's button posts the form and comes back to the page.
+    """
+    if request.headers.get("X-Requested-With") == "fetch":
+        return JsonResponse(session_seconds_left(request))
+    return redirect(_safe_next(request))
+
+
+def session_seconds_left(request: HttpRequest) -> dict[str, int]:
+    """Seconds until the idle and the absolute limits end this session (SECURITY.md SE-1)."""
+    now = time.time()
+    session = request.session
+    last_seen = session.get("casereview_last_seen", now)
+    started = session.get("casereview_started", now)
+    return {
+        "idle": max(0, round(last_seen + settings.SESSION_IDLE_SECONDS - now)),
+        "absolute": max(0, round(started + settings.SESSION_ABSOLUTE_SECONDS - now)),
+    }
 
 
 @gate(None)

@@ -40,7 +40,14 @@ def server_error(request):
         "core/error.html",
         {
             "title": "Sorry, there is a problem with the service",
-            "message": "Try again later. Nothing you saved has been lost.",
+            # The page cannot know what the failed request wrote: it says only what is true.
+            "message": "What you typed on this page may not have been saved.",
+            "advice": [
+                "Go back to the page you were on and try again. Anything you saved on an "
+                "earlier page is kept; what you typed on this page may need to be entered again.",
+                "If it happens again, tell your business manager and give them the reference "
+                "below.",
+            ],
             "reference": ref,
         },
         status=500,

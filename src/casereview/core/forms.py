@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
@@ -46,6 +47,9 @@ class GovukDateInput(forms.MultiWidget):
             return [value.day, value.month, value.year]
         return [None, None, None]
 
+    def get_context(self, name, value, attrs):
+        return _mark_errors(super().get_context(name, value, attrs))
+
 
 class GovukDateField(forms.MultiValueField):
     """A date from three boxes, with messages that say which part is wrong."""
@@ -65,12 +69,28 @@ class GovukDateField(forms.MultiValueField):
         missing = [name for name, v in (("day", day), ("month", month), ("year", year)) if not v]
         if missing:
             raise forms.ValidationError(f"{self.label} must include a {' and '.join(missing)}.")
+        return real_date(day, month, year, label=self.label)
+
+
+# ASCII digits only: int() also takes "+1", "1_0", " 1" and other scripts' digits, and a
+# day of 99999999999999999999 overflows the C integer inside datetime.date (a 500, not ValueError).
+_DAY_OR_MONTH = re.compile(r"[0-9]{1,2}")
+_YEAR = re.compile(r"[0-9]{4}")
+
+
+def real_date(day: str, month: str, year: str, *, label: str) -> dt.date:
+    """The date the three boxes give, or the GOV.UK message "<label> must be a real date"."""
+    if (
+        _DAY_OR_MONTH.fullmatch(day)
+        and _DAY_OR_MONTH.fullmatch(month)
+        and _YEAR.fullmatch(year)
+        and int(year) >= 1
+    ):
         try:
-            if len(year) != 4:
-                raise ValueError
             return dt.date(int(year), int(month), int(day))
         except ValueError:
-            raise forms.ValidationError(f"{self.label} must be a real date.") from None
+            pass
+    raise forms.ValidationError(f"{label} must be a real date.")
 
 
 class GovukDateTimeInput(forms.MultiWidget):
@@ -92,6 +112,21 @@ class GovukDateTimeInput(forms.MultiWidget):
             return [value.date(), value.strftime("%H:%M")]
         return [None, None]
 
+    def get_context(self, name, value, attrs):
+        return _mark_errors(super().get_context(name, value, attrs))
+
+
+def _mark_errors(context: dict) -> dict:
+    # The GOV.UK date input gives the boxes of a wrong date a red border; Django marks a field
+    # with errors aria-invalid, which reaches every box of a MultiWidget.
+    for sub in context["widget"]["subwidgets"]:
+        attrs = sub["attrs"]
+        if attrs.get("aria-invalid") == "true" and "govuk-input--error" not in attrs.get(
+            "class", ""
+        ):
+            attrs["class"] = f"{attrs.get('class', '')} govuk-input--error".strip()
+    return context
+
 
 class GovukDateTimeField(forms.MultiValueField):
     """A date and a time (24-hour HH:MM), for when a referral was received."""
@@ -109,11 +144,10 @@ class GovukDateTimeField(forms.MultiValueField):
             raise forms.ValidationError(f"Enter the {self.label.lower()}.")
         day, time_text = data_list
         time_text = (time_text or "").strip() or "09:00"
-        try:
-            hour, minute = (int(x) for x in time_text.split(":"))
-            time = dt.time(hour, minute)
-        except ValueError:
-            raise forms.ValidationError(
-                "Enter the time as hours and minutes, like 14:30."
-            ) from None
-        return dt.datetime.combine(day, time)
+        match = _TIME.fullmatch(time_text)
+        if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+            raise forms.ValidationError("Enter the time as hours and minutes, like 14:30.")
+        return dt.datetime.combine(day, dt.time(int(match[1]), int(match[2])))
+
+
+_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import logging
 import uuid
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import models, transaction
@@ -133,14 +136,168 @@ def record(
 
 
 def verify_chain(events=None) -> list[int]:
-    """Primary keys of events whose hash or link does not match: empty when intact."""
+    """Primary keys of events whose hash or link does not match: empty when intact.
+
+    Given no events, the whole table is checked, and held to the latest signed checkpoint
+    too (see ``audit_verify``): the chain alone cannot see its newest events deleted.
+    """
+    if events is None:
+        return audit_verify().broken
+    return _chain(events, head_pk=None)[0]
+
+
+def _chain(events, head_pk: int | None) -> tuple[list[int], tuple[str, int] | None]:
+    """Broken links, and the hash and position of the event ``head_pk`` if it is there."""
     broken: list[int] = []
     previous = GENESIS
-    for event in events if events is not None else AuditEvent.objects.order_by("pk").iterator():
+    head = None
+    for position, event in enumerate(events, start=1):
         if event.prev_hash != previous or event.compute_hash() != event.hash:
             broken.append(event.pk)
         previous = event.hash
-    return broken
+        if event.pk == head_pk:
+            head = (event.hash, position)
+    return broken, head
+
+
+# --- checkpoints: the head of the chain anchored outside the audit table ----------------------
+
+checkpoint_log = logging.getLogger("casereview.audit.checkpoint")
+
+
+class AuditCheckpoint(models.Model):
+    """The chain's head and length at a moment, signed with a key the database does not hold.
+
+    Someone who can delete the newest audit events can delete the newest checkpoints too, but
+    cannot sign a new one without ``AUDIT_CHECKPOINT_KEY``, and cannot unwrite the log line
+    each checkpoint also goes to (logger ``casereview.audit.checkpoint``, shipped elsewhere).
+    Checkpoints are chained by the previous signature, and append-only like the events.
+    """
+
+    created_at = models.DateTimeField(default=timezone.now)
+    event_count = models.PositiveBigIntegerField()
+    head_pk = models.BigIntegerField(null=True, blank=True)
+    head_hash = models.CharField(max_length=64)
+    prev_signature = models.CharField(max_length=64)
+    signature = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.event_count} events"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise PermissionError("Audit checkpoints are append-only.")
+        super().save(*args, **kwargs)
+
+    def compute_signature(self) -> str:
+        message = json.dumps(
+            [
+                self.created_at.isoformat(),
+                self.event_count,
+                self.head_pk,
+                self.head_hash,
+                self.prev_signature,
+            ]
+        )
+        key = settings.AUDIT_CHECKPOINT_KEY.encode()
+        return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def checkpoint_write() -> AuditCheckpoint:
+    """Sign the chain's current head and length, store it and write it to the log."""
+    with transaction.atomic():
+        # The same lock as record(): no event is appended between reading the head and the count.
+        head = (
+            AuditEvent.objects.select_for_update().order_by("-pk").values_list("pk", "hash")
+        ).first()
+        count = AuditEvent.objects.count()
+        last = AuditCheckpoint.objects.order_by("-pk").values_list("signature", flat=True).first()
+        checkpoint = AuditCheckpoint(
+            event_count=count,
+            head_pk=head[0] if head else None,
+            head_hash=head[1] if head else GENESIS,
+            prev_signature=last or GENESIS,
+        )
+        checkpoint.signature = checkpoint.compute_signature()
+        checkpoint.save()
+    checkpoint_log.info(
+        "audit checkpoint at=%s events=%d head=%s hash=%s signature=%s",
+        checkpoint.created_at.isoformat(),
+        checkpoint.event_count,
+        checkpoint.head_pk,
+        checkpoint.head_hash,
+        checkpoint.signature,
+    )
+    return checkpoint
+
+
+@dataclass
+class AuditVerification:
+    """What checking the audit table found: the events that break it, and why, in words."""
+
+    events: int = 0
+    checkpoint: AuditCheckpoint | None = None
+    broken: list[int] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.broken and not self.problems
+
+
+def audit_verify() -> AuditVerification:
+    """Check the chain, the checkpoints' signatures and links, and the events against the latest.
+
+    The event the latest checkpoint names must still be there, with its hash, at the same
+    position: deleting the newest events (or rewriting the chain after a deletion) fails here.
+    """
+    result = AuditVerification()
+    previous = GENESIS
+    for checkpoint in AuditCheckpoint.objects.order_by("pk").iterator():
+        if checkpoint.prev_signature != previous or not hmac.compare_digest(
+            checkpoint.compute_signature(), checkpoint.signature
+        ):
+            result.problems.append(
+                f"Checkpoint {checkpoint.pk} is not signed with the audit checkpoint key "
+                "or does not follow the one before it."
+            )
+            if checkpoint.head_pk is not None:
+                result.broken.append(checkpoint.head_pk)
+        previous = checkpoint.signature
+        result.checkpoint = checkpoint
+    latest = result.checkpoint
+    broken, head = _chain(
+        AuditEvent.objects.order_by("pk").iterator(), head_pk=latest.head_pk if latest else None
+    )
+    result.events = AuditEvent.objects.count()
+    if broken:
+        result.problems.append(
+            f"{len(broken)} audit event(s) do not match the chain, from event {broken[0]}."
+        )
+    result.broken = broken + [pk for pk in result.broken if pk not in broken]
+    if latest is None or latest.head_pk is None:
+        return result
+    at = f"{latest.created_at:%Y-%m-%d %H:%M} UTC"
+    if head is None:
+        result.problems.append(
+            f"Event {latest.head_pk}, the newest at the checkpoint of {at}, is missing: "
+            "audit events were deleted."
+        )
+    elif head != (latest.head_hash, latest.event_count):
+        result.problems.append(
+            f"The events up to event {latest.head_pk} are not those of the checkpoint of {at} "
+            f"({latest.event_count} events)."
+        )
+    else:
+        return result
+    if latest.head_pk not in result.broken:
+        result.broken.append(latest.head_pk)
+    return result
 
 
 def document_path(instance: Document, filename: str) -> str:

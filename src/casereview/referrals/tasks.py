@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from casereview.accounts.kept import forms_expire
 from casereview.core import timescales
+from casereview.core.models import checkpoint_write
 
 from .models import AgencyRequest, Notification, Referral
 
@@ -94,6 +96,8 @@ def send_reminders() -> int:
 
 @task()
 def sweep() -> None:
-    """The periodic sweep: reminders now, and itself again in an hour (no cron needed)."""
+    """The periodic sweep: reminders, upkeep of the audit and kept forms, and itself in an hour."""
     send_reminders.call()
+    checkpoint_write()  # signs the audit chain's head, so deleting its newest events shows
+    forms_expire()  # what was typed after a timeout is kept 30 minutes, no longer
     sweep.using(run_after=timezone.now() + dt.timedelta(hours=1)).enqueue()

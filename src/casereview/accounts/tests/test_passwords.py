@@ -33,6 +33,40 @@ def test_long_passphrases_of_any_characters_are_accepted(cast, password):
     validate_password(password, user=Person(email="x@test.test", full_name="X"))
 
 
+@pytest.mark.parametrize(
+    "password",
+    [
+        "Northbrook Safeguarding",  # the probe's: the board's words with a space
+        "northbrook safeguarding",
+        "NorthBrook-Safeguarding",
+        "northbrook.safeguarding.children",
+        "N0rthbr00k $afeguard1ng",  # look-alike characters
+        "S-A-F-E-G-U-A-R-D-I-N-G-2026",
+        "Northbrook Police Health",  # agency names
+        "Southvale Board 2026!",  # another board's short name
+        "Safeguarding Children Partnership",
+        "case review casereview",
+        "safeguarding-12345678",  # mostly the word: fewer letters of one's own than of it
+    ],
+)
+def test_passwords_made_mostly_of_context_words_are_refused(cast, password):
+    with pytest.raises(ValidationError, match="too close to the name of this service"):
+        validate_password(password, user=Person(email="x@test.test", full_name="X"))
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "my walk to northbrook station is long and rainy",  # a context word, not mostly
+        "purple giraffes dance on the moon at midnight",
+        "the health of old oak trees in winter",
+        "Tr0mbone-Quasar-Lantern-Pebble",
+    ],
+)
+def test_long_passphrases_with_a_context_word_among_others_are_accepted(cast, password):
+    validate_password(password, user=Person(email="x@test.test", full_name="X"))
+
+
 def test_passwords_are_stored_with_argon2(settings):
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -120,6 +120,7 @@ URLS: dict[str, dict] = {
     "accounts:sign-out": {"methods": {"POST": SIGNED_IN}},
     "accounts:two-factor-setup": {"methods": {"GET": SIGNED_IN, "POST": SIGNED_IN}},
     "accounts:account": {"methods": {"GET": SIGNED_IN}},
+    "accounts:keep-alive": {"methods": {"POST": SIGNED_IN}},
     "accounts:password-change": {"methods": {"GET": SIGNED_IN, "POST": SIGNED_IN}},
     "accounts:sign-out-elsewhere": {"methods": {"POST": SIGNED_IN}},
     "accounts:password-reset": {"methods": {"GET": PUBLIC, "POST": PUBLIC}},

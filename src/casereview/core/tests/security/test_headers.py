@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -165,9 +166,11 @@ def run_manage(tmp_path, *args, **env) -> subprocess.CompletedProcess:
     environ.update(
         CASEREVIEW_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(64),
+        AUDIT_CHECKPOINT_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="casereview.example",
         CASEREVIEW_DATA_DIR=str(tmp_path),
         DJANGO_SETTINGS_MODULE="casereview.settings",
+        PYTHONPATH=str(ROOT / "src"),  # this checkout's code, not the one installed
     )
     environ.update({k: v for k, v in env.items() if v is not None})
     for k in [k for k, v in env.items() if v is None]:
@@ -201,9 +204,17 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert "SECRET_KEY" in result.stderr
 
 
+@pytest.mark.parametrize("key", [None, "", "  "])
+def test_production_refuses_to_start_without_an_audit_checkpoint_key(tmp_path, key):
+    result = run_manage(tmp_path, "check", AUDIT_CHECKPOINT_KEY=key)
+    assert result.returncode != 0
+    assert "AUDIT_CHECKPOINT_KEY" in result.stderr
+
+
 PRODUCTION_PROBE = """
 import json
 from django.conf import settings
+import pytest
 from django.test import Client
 secure = Client().get("/dashboard/", secure=True, HTTP_HOST="casereview.example")
 plain = Client().get("/dashboard/", HTTP_HOST="casereview.example")
