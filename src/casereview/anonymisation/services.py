@@ -16,8 +16,9 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
 from casereview.chronologies.exports import unquote_csv_cell
-from casereview.core.documents import DOCX, document_store
+from casereview.core.documents import document_store
 from casereview.core.permissions import require
+from casereview.core.uploads import CONTENT_TYPES
 from casereview.reviews.services import review_event
 
 from .anonymise import AnonymiseError, Anonymiser
@@ -51,11 +52,6 @@ ENTRY_FIELDS = (
     "agency",
     "role",
 )
-CONTENT_TYPES = {
-    ".docx": DOCX,
-    ".txt": "text/plain; charset=utf-8",
-    ".md": "text/markdown; charset=utf-8",
-}
 MAX_DOCUMENTS_PER_REVIEW = 200  # SECURITY.md UP-4: the cap + 1 is refused, nothing stored
 CONTEXT = 40  # characters of anonymised text shown either side of a replacement
 CONTEXTS_PER_NAME = 5
