@@ -502,7 +502,7 @@ def document_anonymise(*, document: ReviewDocument, by) -> AnonymisationRun:
         key_size=len(entries),
         replacements=replacements,
         redactions=redactions,
-        removed=as_json["removed"],
+        removed=[{**r, "why": report.dropped.get(r["part"], "")} for r in as_json["removed"]],
         flags=as_json["possible_identifiers"],
         run_by=by,
     )

@@ -361,3 +361,31 @@ def test_a_flag_that_is_not_in_the_run_is_not_found(cast, as_person, keyed_revie
     run = _anonymise(client, keyed_review, ReviewDocument.objects.get())
     for name in ("flag-add", "flag-dismiss"):
         assert client.get(_url(name, keyed_review, run.pk, len(run.flags))).status_code == 404
+
+
+def test_the_run_page_lists_the_parts_dropped_because_they_cannot_be_anonymised(
+    cast, as_person, keyed_review
+):
+    import zipfile
+
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(imr_docx_with_header())) as source,
+        zipfile.ZipFile(out, "w") as target,
+    ):
+        for item in source.infolist():
+            target.writestr(item, source.read(item))
+        # A picture format the anonymiser cannot clean (its text records could hold names).
+        target.writestr("word/media/image7.emf", b"\x01\x00\x00\x00 Mia Thompson")
+    client = as_person(cast.admin)
+    assert upload(client, keyed_review, out.getvalue()).status_code == 302
+    run = _anonymise(client, keyed_review, ReviewDocument.objects.get())
+    assert {
+        "part": "word/media/image7.emf",
+        "count": 1,
+        "why": "a part that cannot be anonymised",
+    } in run.removed
+    assert "word/media/image7.emf" not in every_part(run.output.file.open("rb").read())
+    page = client.get(_url("run", keyed_review, run.pk)).content.decode()
+    assert "Dropped because they cannot be anonymised" in page
+    assert "word/media/image7.emf: a part that cannot be anonymised" in page
