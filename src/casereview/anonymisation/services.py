@@ -17,6 +17,7 @@ from django.db.models.functions import Lower
 
 from casereview.chronologies.exports import unquote_csv_cell
 from casereview.core.documents import document_store
+from casereview.core.models import DocumentStatus
 from casereview.core.permissions import require
 from casereview.core.uploads import CONTENT_TYPES
 from casereview.reviews.services import review_event
@@ -464,6 +465,11 @@ def document_anonymise(*, document: ReviewDocument, by) -> AnonymisationRun:
     )
     board = review.referral.board
     suffix = document.suffix
+    if document.original.status == DocumentStatus.QUARANTINED:
+        raise DocumentNotAnonymised(
+            "The document was quarantined and cannot be anonymised: "
+            f"{document.original.quarantine_reason} Upload a new version of it."
+        )
     with document.original.file.open("rb") as handle:
         content = handle.read()
     if suffix in (".txt", ".md"):

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from casereview.chronologies.exports import sanitise_csv_cell
 from casereview.core import models as audit
 from casereview.core.documents import attachment
+from casereview.core.models import DocumentStatus
 from casereview.core.permissions import can, gate
 from casereview.reviews.views import review_lookup
 
@@ -415,6 +416,8 @@ def documents(request: HttpRequest, obj) -> HttpResponse:
 def document_original(request: HttpRequest, obj: ReviewDocument) -> HttpResponse:
     """The original as uploaded: audited first, so a failed audit serves nothing (LG-3)."""
     review = _review_of(obj)
+    if obj.original.status == DocumentStatus.QUARANTINED:
+        raise Http404  # it failed the upload gate: its row on the documents page says why
     _read(request, review, "ORIGINAL_DOCUMENT_READ", obj=obj.original, document=obj.pk)
     return _serve(obj.original)
 

@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.utils.http import content_disposition_header
 
 from . import models as audit
-from .models import Document
+from .models import Document, DocumentStatus
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -58,6 +58,8 @@ def attachment(content, *, filename: str = "", content_type: str = "") -> HttpRe
     character, nosniff, a sandboxing CSP and no caching.
     """
     if isinstance(content, Document):
+        if content.status == DocumentStatus.QUARANTINED:
+            raise Http404  # it failed the upload gate: no route serves it (core.quarantine)
         try:
             handle = content.file.open("rb")
         except FileNotFoundError:
