@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models.functions import Lower
 
-from casereview.core.uploads import UploadField, decode_text
+from casereview.core.uploads import KINDS, UploadField, decode_text
 
 from .detectors import parse_date
 from .models import Category, KeyEntry, RelationKind, ReviewDocument, Sex, fold
@@ -118,7 +118,8 @@ class KeyImportForm(forms.Form):
         error_messages=FILE_ERRORS,
         help_text=(
             "Columns name, label, category, aliases; optionally dob, sex, deceased, subject, "
-            "household, agency, role. Entries already kept are never removed. Up to 1 MB."
+            "household, agency, role. Entries already kept are never removed. Up to"
+            f" {KINDS['key-reference'].max_bytes // (1024 * 1024)} MB."
         ),
     )
 
@@ -159,7 +160,10 @@ class DocumentUploadForm(forms.Form):
     file = UploadField(
         kind="document",
         label="Document",
-        help_text="A Word document (.docx), .txt or .md, up to 20 MB.",
+        help_text=(
+            "A Word document (.docx), .txt or .md, up to"
+            f" {KINDS['document'].max_bytes // (1024 * 1024)} MB."
+        ),
         error_messages=FILE_ERRORS,
     )
     previous = forms.ModelChoiceField(
