@@ -149,7 +149,6 @@ MARKUP = re.compile(r"^\s*<(?:!doctype|html|svg|\?xml|script|head|body|iframe|ob
 ACTIVE_PART = re.compile(r"(vbaProject|vbaData|activeX|oleObject[^/]*\.bin$)", re.IGNORECASE)
 MACRO_PART = re.compile(r"\.(?:xlsm|xltm|xlsb|docm|dotm|pptm|potm|ppsm)$", re.IGNORECASE)
 _DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _HYPERLINK_SCHEMES = ("http://", "https://", "mailto:")
 
 
@@ -184,9 +183,10 @@ def _megabytes(limit: int) -> str:
 def too_large(kind: str) -> str:
     """The message for a file over its kind's limit: it names the limit."""
     upload = KINDS[kind]
+    advice = "Make it smaller" if upload.extensions == (".csv",) else "Split it or remove images"
     return (
         f"The file is larger than {_megabytes(upload.max_bytes)}, the most {upload.label} may be."
-        " Split it or remove images, and upload it again."
+        f" {advice}, and upload it again."
     )
 
 
