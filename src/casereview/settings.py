@@ -213,6 +213,17 @@ STATICFILES_DIRS = [PROJECT_DIR / "build" / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = not PRODUCTION  # development serves build/static without collectstatic
 MEDIA_ROOT = DATA_DIR / "files"  # never served directly: downloads go through the gate
+# Uploads (SECURITY.md UP-1, ISSUE7 item 7): a posted file is cut one byte past the largest
+# upload limit (core.uploads.KINDS) as it arrives, so no body is kept whole before its size is
+# checked; files over 2.5 MB go to a temporary file, never to memory; other fields are small.
+FILE_UPLOAD_HANDLERS = [
+    "casereview.core.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

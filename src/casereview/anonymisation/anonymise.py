@@ -46,6 +46,8 @@ class Report:
     redactions: Counter[str] = field(default_factory=Counter)
     removed: Counter[str] = field(default_factory=Counter)
     possible_identifiers: list[Flag] = field(default_factory=list)
+    # Of the removed parts, those dropped because they cannot be treated: part -> why.
+    dropped: dict[str, str] = field(default_factory=dict)
 
     def count_edits(self, edits: Iterable[Edit]) -> None:
         """Count replaced names (by key name and label) and redactions (by kind)."""
@@ -166,6 +168,7 @@ class Anonymiser:
         report = Report()
         report.count_edits(result.edits)
         report.removed.update(result.removed)
+        report.dropped.update(result.dropped)
         for text in result.texts:
             report.add_flags(self.flags(text))
         return result.data, report

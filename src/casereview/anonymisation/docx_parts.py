@@ -159,6 +159,10 @@ class DocxResult:
     edits: list[Edit] = field(default_factory=list)
     removed: Counter[str] = field(default_factory=Counter)
     texts: list[str] = field(default_factory=list)
+    # Parts (and outside links) dropped because they cannot be treated: part -> why.
+    dropped: dict[str, str] = field(default_factory=dict)
+    # Relationship ids dropped, by the part whose relationships they were.
+    lost_ids: dict[str, set[str]] = field(default_factory=dict)
 
 
 Planner = Callable[[str], list[Edit]]
@@ -198,17 +202,28 @@ def _treat_package(
 ) -> DocxResult:
     """Treat every part of an Office package (a document, or a workbook or deck inside one)."""
     result = DocxResult(b"")
-    dropped = {name for name in entries if _DROPPED_PART.match(name)}
+    reasons = {
+        name: why
+        for name, content in entries.items()
+        if (why := _why_dropped(name, content, depth))
+    }
+    dropped = set(reasons)
     for name in sorted(dropped):
         result.removed[name] += 1
+        if reasons[name] != _METADATA:
+            result.dropped[name] = reasons[name]
     hidden_styles = _hidden_styles(entries.get("word/styles.xml"))
     out: dict[str, bytes] = {}
-    for name, content in entries.items():
+    # Relationships first: the parts that used a dropped relationship lose their references.
+    order = sorted(entries, key=lambda n: not n.endswith(".rels"))
+    for name in order:
+        content = entries[name]
         if name in dropped:
             continue
         if _XML_PART.search(name):
             if (
                 _DESIGN_PART.match(name)
+                and name not in result.lost_ids
                 and mentions is not None
                 and not mentions(content.decode("utf-8", "replace"))
             ):
@@ -228,14 +243,62 @@ def _treat_package(
             result.texts.extend(inner.texts)
             for part, count in inner.removed.items():
                 result.removed[f"{name}!{part}"] += count
-        else:
-            out[name] = content
-    result.data = _write_package(out)
+            for part, why in inner.dropped.items():
+                result.dropped[f"{name}!{part}"] = why
+        else:  # pragma: no cover - _why_dropped drops every other part
+            raise DocxError(f"the document holds a part that cannot be treated ({name})")
+    result.data = _write_package({name: out[name] for name in entries if name in out})
     return result
 
 
+_METADATA = "comments, people, custom properties or thumbnail"
+_ACTIVE_PART = re.compile(r"vbaProject|vbaData|activeX|oleObject[^/]*\.bin$", re.IGNORECASE)
+_MACRO_PACKAGES = (".docm", ".dotm", ".xlsm", ".xltm", ".xlsb", ".pptm", ".potm", ".ppsm")
+_ARCHIVE_MAGIC = (
+    b"PK\x03\x04",
+    b"PK\x05\x06",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+    b"\x1f\x8b",
+    b"7z\xbc\xaf\x27\x1c",
+    b"Rar!\x1a\x07",
+)
+_IMAGES = {(".jpg", ".jpeg"): b"\xff\xd8", (".png",): b"\x89PNG\r\n\x1a\n"}
+
+
+def _why_dropped(name: str, content: bytes, depth: int) -> str | None:
+    """Why a part is dropped rather than kept, or None: what cannot be treated never passes.
+
+    Kept are the parts this module treats: XML, JPEG and PNG images (their metadata
+    stripped), imported text chunks, and Word, Excel and PowerPoint files embedded in the
+    document (treated in turn). Macros, ActiveX controls, embedded objects, archives, files
+    with macros and any other binary part (fonts, printer settings, other image formats,
+    which can carry text no one sees) are dropped, each listed.
+    """
+    lower = name.lower()
+    if _DROPPED_PART.match(name):
+        return _METADATA
+    if _ACTIVE_PART.search(name):
+        return "macros, an ActiveX control or an embedded object"
+    if lower.endswith(_MACRO_PACKAGES):
+        return "an embedded file with macros"
+    if _XML_PART.search(name):
+        return None
+    for suffixes, magic in _IMAGES.items():
+        if lower.endswith(suffixes) and content.startswith(magic):
+            return None
+    if content.startswith(_ARCHIVE_MAGIC):
+        if lower.endswith(_EMBEDDED_PACKAGES) and content.startswith(b"PK\x03\x04"):
+            if depth < MAX_NESTING:
+                return None
+            return "an embedded document nested too deep to treat"
+        return "an embedded archive that cannot be anonymised"
+    if lower.endswith(_TEXT_CHUNKS):
+        return None
+    return "a part that cannot be anonymised"
+
+
 # Office files embedded in a document (objects, a chart's workbook): treated the same way.
-_EMBEDDED_PACKAGES = (".docx", ".docm", ".xlsx", ".xlsm", ".pptx", ".pptm")
+_EMBEDDED_PACKAGES = (".docx", ".xlsx", ".pptx")
 
 
 def _treat_embedded(
@@ -359,7 +422,7 @@ def _treat_xml_part(
     if name == "[Content_Types].xml":
         removed[name] += _drop_overrides(root, dropped)
     elif name.endswith(".rels"):
-        removed[name] += _drop_relationships(name, root, dropped)
+        removed[name] += _drop_relationships(name, root, dropped, result)
         _rewrite_attributes(root, plan, result)
     elif name == "docProps/core.xml":
         reset = _reset_core_properties(root, author)
@@ -367,6 +430,8 @@ def _treat_xml_part(
             removed[name] += reset[0]
             root = reset[1]
     else:
+        if name in result.lost_ids:
+            removed[name] += _drop_references(root, result.lost_ids[name])
         if name == "docProps/app.xml":
             removed[name] += _reset_app_properties(root)
         removed[name] += _remove_comment_marks(root)
@@ -411,13 +476,69 @@ def _drop_overrides(root: etree._Element, dropped: set[str]) -> int:
     return count
 
 
-def _drop_relationships(name: str, root: etree._Element, dropped: set[str]) -> int:
-    count = 0
+_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+_WEB_OR_MAIL = ("http://", "https://", "mailto:")
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# Elements that mean nothing without their relationship: removed with it.
+_OWNED_BY_RELATIONSHIP = frozenset(
+    {
+        "OLEObject",
+        "control",
+        "embedRegular",
+        "embedBold",
+        "embedItalic",
+        "embedBoldItalic",
+        "attachedTemplate",
+        "subDoc",
+        "altChunk",
+    }
+)
+
+
+def _source_of(rels_name: str) -> str:
+    """The part whose relationships a .rels part holds ("" for the package's own)."""
+    folder = posixpath.dirname(posixpath.dirname(rels_name))
+    return posixpath.join(folder, posixpath.basename(rels_name)[: -len(".rels")]).lstrip("/")
+
+
+def _drop_relationships(
+    name: str, root: etree._Element, dropped: set[str], result: DocxResult
+) -> int:
+    """Drop relationships to dropped parts and every outside one but a web or mail link."""
+    count, ids, outside = 0, set(), []
     for rel in list(root.iter(f"{{{REL}}}Relationship")):
-        if rel.get("TargetMode") == "External":
+        target = rel.get("Target", "").strip()
+        if (rel.get("TargetMode") or "").strip().lower() == "external" or "://" in target:
+            kind = rel.get("Type", "").strip()
+            if kind == _HYPERLINK and target.lower().startswith(_WEB_OR_MAIL):
+                continue
+            outside.append(kind.rpartition("/")[2] or "link")
+        elif _target_part(name, target) not in dropped:
             continue
-        if _target_part(name, rel.get("Target", "")) in dropped:
-            root.remove(rel)
+        root.remove(rel)
+        ids.add(rel.get("Id", ""))
+        count += 1
+    if ids:
+        result.lost_ids[_source_of(name)] = ids
+    if outside:
+        result.dropped[name] = "outside links (" + ", ".join(sorted(set(outside))) + ")"
+    return count
+
+
+def _drop_references(root: etree._Element, ids: set[str]) -> int:
+    """Remove what pointed at a dropped relationship: the element, or only the reference."""
+    count = 0
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str):
+            continue
+        for attribute in [a for a in element.attrib if a.startswith(f"{{{R}}}")]:
+            if element.get(attribute) not in ids:
+                continue
+            if etree.QName(element).localname in _OWNED_BY_RELATIONSHIP:
+                _remove(element)
+                count += 1
+                break
+            del element.attrib[attribute]
             count += 1
     return count
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.db.models.functions import Lower
 
+from casereview.core.uploads import KINDS, UploadField, decode_text
+
 from .detectors import parse_date
 from .models import Category, KeyEntry, RelationKind, ReviewDocument, Sex, fold
-from .uploads import UploadRefused, check_csv, check_document
 
 FILE_ERRORS = {
     "required": "Choose a file to upload.",
-    "empty": "The file is empty.",
     "invalid": "The file could not be read. Choose it again.",
 }
 
@@ -112,21 +112,19 @@ class KeyEntryForm(forms.Form):
 
 
 class KeyImportForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
+        kind="key-reference",
         label="Key reference CSV",
         error_messages=FILE_ERRORS,
         help_text=(
             "Columns name, label, category, aliases; optionally dob, sex, deceased, subject, "
-            "household, agency, role. Entries already kept are never removed."
+            "household, agency, role. Entries already kept are never removed. Up to"
+            f" {KINDS['key-reference'].max_bytes // (1024 * 1024)} MB."
         ),
     )
 
     def clean_file(self) -> str:
-        upload = self.cleaned_data["file"]
-        try:
-            return check_csv(upload.name, upload.read())
-        except UploadRefused as refusal:
-            raise forms.ValidationError(str(refusal)) from None
+        return decode_text(self.cleaned_data["file"].content)
 
 
 class GlossaryEntryForm(forms.Form):
@@ -159,9 +157,13 @@ class DocumentUploadForm(forms.Form):
     title = forms.CharField(
         label="Title", max_length=200, help_text="For example Police IMR. Do not use names."
     )
-    file = forms.FileField(
+    file = UploadField(
+        kind="document",
         label="Document",
-        help_text="A Word document (.docx), .txt or .md.",
+        help_text=(
+            "A Word document (.docx), .txt or .md, up to"
+            f" {KINDS['document'].max_bytes // (1024 * 1024)} MB."
+        ),
         error_messages=FILE_ERRORS,
     )
     previous = forms.ModelChoiceField(
@@ -178,14 +180,8 @@ class DocumentUploadForm(forms.Form):
     def clean(self):
         data = super().clean()
         upload = data.get("file")
-        if upload is not None:
-            content = upload.read()
-            try:
-                check_document(upload.name, content)
-            except UploadRefused as refusal:
-                self.add_error("file", str(refusal))
-            else:
-                data["content"] = content
+        if upload:
+            data["content"] = upload.content
         return data
 
 

@@ -166,7 +166,8 @@ class AnonymisationRun(models.Model):
     """One anonymisation of a document against the key as it stood: the result and report.
 
     ``replacements``: [{"text", "label", "count", "contexts": [{"before", "after"}]}];
-    ``redactions``: [{"kind", "count"}]; ``removed``: [{"part", "count"}];
+    ``redactions``: [{"kind", "count"}]; ``removed``: [{"part", "count", "why"}], ``why``
+    saying why a part that cannot be treated was dropped (empty for what was cleaned);
     ``flags``: [{"text", "kind", "context"}] (CONTRACTS.md "anonymise --json").
     """
 
@@ -193,6 +194,11 @@ class AnonymisationRun(models.Model):
     @property
     def review(self) -> Review:
         return self.document.review
+
+    @property
+    def dropped(self) -> list[dict]:
+        """The parts dropped because they cannot be treated (outside links, embedded files)."""
+        return [r for r in self.removed if r.get("why")]
 
 
 class Outcome(models.TextChoices):

@@ -16,8 +16,10 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
 from casereview.chronologies.exports import unquote_csv_cell
-from casereview.core.documents import DOCX, document_store
+from casereview.core.documents import document_store
+from casereview.core.models import DocumentStatus
 from casereview.core.permissions import require
+from casereview.core.uploads import CONTENT_TYPES
 from casereview.reviews.services import review_event
 
 from .anonymise import AnonymiseError, Anonymiser
@@ -51,11 +53,6 @@ ENTRY_FIELDS = (
     "agency",
     "role",
 )
-CONTENT_TYPES = {
-    ".docx": DOCX,
-    ".txt": "text/plain; charset=utf-8",
-    ".md": "text/markdown; charset=utf-8",
-}
 MAX_DOCUMENTS_PER_REVIEW = 200  # SECURITY.md UP-4: the cap + 1 is refused, nothing stored
 CONTEXT = 40  # characters of anonymised text shown either side of a replacement
 CONTEXTS_PER_NAME = 5
@@ -468,6 +465,11 @@ def document_anonymise(*, document: ReviewDocument, by) -> AnonymisationRun:
     )
     board = review.referral.board
     suffix = document.suffix
+    if document.original.status == DocumentStatus.QUARANTINED:
+        raise DocumentNotAnonymised(
+            "The document was quarantined and cannot be anonymised: "
+            f"{document.original.quarantine_reason} Upload a new version of it."
+        )
     with document.original.file.open("rb") as handle:
         content = handle.read()
     if suffix in (".txt", ".md"):
@@ -506,7 +508,7 @@ def document_anonymise(*, document: ReviewDocument, by) -> AnonymisationRun:
         key_size=len(entries),
         replacements=replacements,
         redactions=redactions,
-        removed=as_json["removed"],
+        removed=[{**r, "why": report.dropped.get(r["part"], "")} for r in as_json["removed"]],
         flags=as_json["possible_identifiers"],
         run_by=by,
     )

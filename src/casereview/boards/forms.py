@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from casereview.core.uploads import UploadField
 from casereview.referrals.lifecycle import Outcome
 from casereview.referrals.models import NotificationKind
 
@@ -103,19 +104,14 @@ class ProfileForm(forms.ModelForm):
 
 
 class LetterTemplateForm(forms.Form):
-    file = forms.FileField(label="Word template (.docx)")
+    file = UploadField(kind="letter-template", label="Word template (.docx)")
 
     def clean_file(self):
         from casereview.core import letters
-        from casereview.core.uploads import UploadRefused, check_docx
 
-        upload = self.cleaned_data["file"]
-        content = upload.read()
+        content = self.cleaned_data["file"].content  # passed the upload gate
         try:
-            check_docx(upload.name, content)
             letters.render(content, dict.fromkeys(letters.FIELDS, "x"), author="check")
-        except UploadRefused as exc:
-            raise forms.ValidationError(str(exc)) from exc
         except Exception as exc:  # a template tag Word mangled, or a tag docxtpl cannot read
             raise forms.ValidationError(
                 "The template's {{ tags }} could not be read. Check each tag is typed in one go "

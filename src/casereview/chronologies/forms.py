@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from casereview.core.uploads import MAX_BYTES
+from casereview.core.uploads import KINDS, UploadField
 
 from .access import EXPORT_FORMATS
 from .checks import CODES
@@ -29,24 +29,16 @@ PROBLEM_LABELS = {
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
+        kind="chronology",
         label="Chronology file",
         help_text=(
             "A .csv, .xlsx or .docx copy of the pro forma, with the columns "
             + "; ".join(HEADINGS.values())
-            + f". Up to {MAX_BYTES // (1024 * 1024)} MB."
+            + f". Up to {KINDS['chronology'].max_bytes // (1024 * 1024)} MB."
         ),
         error_messages={"required": "Choose the chronology file to upload."},
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB. Split it or remove"
-                " images, and upload it again."
-            )
-        return upload
 
 
 def _text(label: str, rows: int = 2, **kwargs) -> forms.CharField:

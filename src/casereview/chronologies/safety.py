@@ -1,8 +1,9 @@
-"""Refuse chronology files that are too big, are archive bombs or carry XML entity tricks.
+"""The chronology reader's file checks: thin callers of the one upload gate (``core.uploads``).
 
-SECURITY.md UP-1 asks for specific messages and bounded work on hostile uploads. This is the
-defensive minimum for the chronology reader, kept here until a shared upload gate exists: it looks
-at the bytes before openpyxl or python-docx parse anything.
+The web pages check every upload with ``core.uploads.check_upload`` before the reader sees it.
+The ``casereview`` command reads the person's own files, so it keeps no byte limit (ISSUE7 item
+7), but a .xlsx or .docx still goes through the gate's package rules (archive bombs, DOCTYPEs,
+macros, outside links) before openpyxl or python-docx parse anything.
 """
 
 from __future__ import annotations
@@ -11,75 +12,43 @@ import os
 import re
 import zipfile
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_INFLATED_BYTES = 50 * 1024 * 1024
-MAX_ZIP_ENTRIES = 500
-_CHUNK = 64 * 1024
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
 
 class UnsafeFileError(ValueError):
     """The file is refused before parsing; the message says why in plain words."""
 
 
 def check_size(path: str | os.PathLike[str]) -> int:
-    """The file's size in bytes, refusing empty files and files over MAX_FILE_BYTES."""
+    """The file's size in bytes, refusing an empty file."""
     size = os.stat(path).st_size
     if size == 0:
         raise UnsafeFileError("the file is empty")
-    if size > MAX_FILE_BYTES:
-        limit = MAX_FILE_BYTES // (1024 * 1024)
-        raise UnsafeFileError(f"the file is larger than {limit} MB; split it or remove images")
     return size
 
 
 def check_office_zip(path: str | os.PathLike[str], kind: str) -> None:
-    """Refuse a .xlsx/.docx that is not a zip, inflates too far, or has a DOCTYPE in any part.
+    """Refuse a .xlsx/.docx that breaks a rule of the upload gate (``check_package``)."""
+    # Imported here: a CSV-only run of the command never loads Django's upload machinery.
+    from casereview.core.uploads import (
+        OLE_MAGIC,
+        UploadRefused,
+        check_package,
+        is_encrypted_package,
+    )
 
-    The inflated size is counted while streaming, because a zip's directory can lie about it.
-    """
     with open(path, "rb") as handle:
-        head = handle.read(8)
-    if head == _OLE_MAGIC:
+        content = handle.read()
+    if content.startswith(OLE_MAGIC):
+        if is_encrypted_package(content):
+            raise UnsafeFileError("it is password-protected; remove the password and try again")
         raise UnsafeFileError(
             f"it is not a {kind} file: it is password-protected or in the old Office format;"
             f" remove the password, or save it as {kind}, and try again"
         )
-    if not head.startswith(b"PK"):
-        raise UnsafeFileError(f"it is not a {kind} file (it may be another kind of file renamed)")
     try:
-        with zipfile.ZipFile(path) as archive:
-            entries = archive.infolist()
-            if len(entries) > MAX_ZIP_ENTRIES:
-                raise UnsafeFileError(f"it is not a usable {kind} file (too many parts)")
-            inflated = 0
-            for entry in entries:
-                inflated = _scan_entry(archive, entry, inflated, kind)
-    except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError) as exc:
-        raise UnsafeFileError(f"it is not a valid {kind} file ({exc})") from exc
-    except RuntimeError as exc:  # zipfile raises RuntimeError for encrypted entries
-        message = f"it is encrypted; remove the password and try again ({exc})"
-        raise UnsafeFileError(message) from exc
-
-
-def _scan_entry(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, inflated: int, kind: str) -> int:
-    """Inflate one part with a byte counter, looking for <!DOCTYPE; the new running total."""
-    is_xml = entry.filename.endswith((".xml", ".rels", ".vml"))
-    tail = b""
-    with archive.open(entry) as part:
-        while chunk := part.read(_CHUNK):
-            inflated += len(chunk)
-            if inflated > MAX_INFLATED_BYTES:
-                limit = MAX_INFLATED_BYTES // (1024 * 1024)
-                message = f"it is not a usable {kind} file (it unpacks to over {limit} MB)"
-                raise UnsafeFileError(message)
-            if is_xml:
-                window = (tail + chunk).upper()
-                # DTDs carry external entities and entity bombs; OOXML never needs one.
-                if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
-                    raise UnsafeFileError(f"it is not a usable {kind} file (it declares a DOCTYPE)")
-                tail = chunk[-16:]
-    return inflated
+        check_package(content, kind)
+    except UploadRefused as refusal:
+        text = str(refusal).rstrip(".")
+        raise UnsafeFileError(text[:1].lower() + text[1:]) from None
 
 
 MAX_MERGED_CELLS = 100_000

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from casereview.core.documents import document_store
 from casereview.core.permissions import require
-from casereview.core.uploads import UploadRefused, check_upload, display_name
+from casereview.core.uploads import CONTENT_TYPES, UploadRefused, check_upload, display_name
 from casereview.reviews.models import AgencyCommission, Review
 from casereview.reviews.services import review_event
 
@@ -38,12 +38,6 @@ from .models import (
 )
 from .proforma import COLUMNS, Chronology, ChronologyReadError, Row, read_chronology
 
-CONTENT_TYPES = {
-    ".csv": "text/csv",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".pdf": "application/pdf",
-}
 TEXT_KEYS = COLUMNS[1:]
 
 
@@ -70,7 +64,7 @@ def read_upload(name: str, content: bytes, agency: str) -> tuple[Chronology, str
     The bytes go to a temporary file with a fixed name (the reader works on paths); the
     person's file name never reaches the filesystem (SECURITY.md UP-3).
     """
-    extension = check_upload(name, content)
+    extension = check_upload(name, content, "chronology")
     with tempfile.TemporaryDirectory(prefix="chronology-") as folder:
         path = os.path.join(folder, "upload" + extension)
         with open(path, "wb") as handle:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from casereview.core import models as audit
 from casereview.core.permissions import can, gate
 from casereview.core.serving import EXPORT_LIFETIME, serve_stored
-from casereview.core.uploads import MAX_BYTES, UploadRefused
+from casereview.core.uploads import UploadRefused
 from casereview.reviews.models import AgencyCommission, Review
 from casereview.reviews.views import commission_lookup, review_lookup
 
@@ -135,10 +135,9 @@ def upload(request: HttpRequest, obj: AgencyCommission) -> HttpResponse:
     form = UploadForm(*_posted(request, files=True))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        content = upload.read(MAX_BYTES + 1)
         try:
             submission = services.chronology_upload(
-                commission=commission, name=upload.name, content=content, by=request.user
+                commission=commission, name=upload.name, content=upload.content, by=request.user
             )
         except UploadRefused as refusal:
             form.add_error("file", str(refusal))

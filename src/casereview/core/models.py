@@ -309,6 +309,8 @@ class DocumentStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     ISSUED = "issued", "Issued"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    # An upload stored before the upload gate that fails it now: no route serves it.
+    QUARANTINED = "quarantined", "Quarantined"
 
 
 class Document(models.Model):
@@ -333,6 +335,7 @@ class Document(models.Model):
         max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.ISSUED
     )
     data_version = models.CharField(max_length=64, blank=True)
+    quarantine_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -356,3 +356,97 @@ def test_an_embedded_workbook_is_anonymised_too(leaky):
     assert leaks(inner) == []
     cells = openpyxl.load_workbook(io.BytesIO(inner)).active
     assert (cells["A1"].value, cells["A2"].value) == ("Child A", "Call [phone]")
+
+
+# -- what cannot be treated is dropped and listed (ISSUE7 item 4) ------------------------------
+
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _family_zip() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("family.txt", "Tobias Quenby lives with Marnie Quenby.")
+    return out.getvalue()
+
+
+def _with_outside_links(leaky: bytes) -> bytes:
+    parts = all_parts(leaky)
+    parts["word/_rels/settings.xml.rels"] = (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlfo'
+        'rmats.org/package/2006/relationships">'
+        f"<Relationship Id='rId1' Type='{_R}/attachedTemplate'"
+        " Target='http://evil.test/t.dotm' TargetMode='External'/>"
+        f'<Relationship Id = "rId2" Type = "{_R}/image" Target = "http://evil.test/p.png"'
+        ' TargetMode = "External"/>'
+        f'<Relationship Id="rId3" Type="{_R}/hyperlink" Target="file://evil.test/share"'
+        ' TargetMode="External"/>'
+        f'<Relationship Id="rId4" Type="{_R}/hyperlink" Target="https://www.gov.uk/"'
+        ' TargetMode="External"/>'
+        "</Relationships>"
+    ).encode()
+    return _zip(parts)
+
+
+def test_outside_relationships_are_dropped_and_listed_but_web_links_kept(leaky):
+    out, report = Anonymiser(KEY).anonymise_docx(_with_outside_links(leaky))
+    rels = all_parts(out)["word/_rels/settings.xml.rels"].decode()
+    assert "evil.test" not in rels
+    assert "https://www.gov.uk/" in rels
+    assert report.dropped["word/_rels/settings.xml.rels"] == (
+        "outside links (attachedTemplate, hyperlink, image)"
+    )
+    assert {"part": "word/_rels/settings.xml.rels", "count": 3} in report.as_json()["removed"]
+
+
+def test_embedded_objects_archives_macro_workbooks_and_unknown_parts_are_dropped(leaky):
+    parts = all_parts(leaky)
+    planted = {
+        "word/embeddings/Book1.xlsm": _family_zip(),
+        "word/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1Tobias Quenby",
+        "word/vbaProject.bin": b"Attribute VB_Name Marnie Quenby",
+        "word/activeX/activeX1.bin": b"\1\2Tobias",
+        "word/family.zip": _family_zip(),
+        "word/media/image9.png": _family_zip(),  # a zip under an image's name
+        "word/fonts/font1.odttf": b"\0\1Tobias Quenby",
+        "word/printerSettings/printerSettings1.bin": b"\\\\QUENBY-PC\\printer",
+    }
+    parts.update(planted)
+    out, report = Anonymiser(KEY).anonymise_docx(_zip(parts))
+    kept = all_parts(out)
+    for name in planted:
+        assert name not in kept
+        assert name in report.dropped
+        assert {"part": name, "count": 1} in report.as_json()["removed"]
+    assert b"Quenby" not in out
+    assert report.dropped["word/family.zip"] == "an embedded archive that cannot be anonymised"
+    assert report.dropped["word/embeddings/Book1.xlsm"] == "an embedded file with macros"
+
+
+def test_what_referred_to_a_dropped_object_goes_with_it(leaky):
+    parts = all_parts(leaky)
+    parts["word/embeddings/oleObject1.bin"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    rels = parts["word/_rels/document.xml.rels"].decode()
+    parts["word/_rels/document.xml.rels"] = rels.replace(
+        "</Relationships>",
+        f'<Relationship Id="rIdOle" Type="{_R}/oleObject" Target="embeddings/oleObject1.bin"/>'
+        "</Relationships>",
+    ).encode()
+    document = parts["word/document.xml"].decode()
+    parts["word/document.xml"] = document.replace(
+        "</w:body>",
+        '<w:p><w:r><w:object><o:OLEObject xmlns:o="urn:schemas-microsoft-com:office:office"'
+        f' xmlns:r="{_R}" ProgID="Excel.Sheet.12" r:id="rIdOle"/></w:object></w:r></w:p>'
+        "</w:body>",
+    ).encode()
+    out, _ = Anonymiser(KEY).anonymise_docx(_zip(parts))
+    kept = all_parts(out)
+    assert b"rIdOle" not in kept["word/_rels/document.xml.rels"]
+    assert b"OLEObject" not in kept["word/document.xml"]
+
+
+def test_a_document_anonymised_has_nothing_left_to_drop(leaky):
+    out, _ = Anonymiser(KEY).anonymise_docx(_with_outside_links(leaky))
+    _, again = Anonymiser(KEY).anonymise_docx(out)
+    assert not again.dropped
+    assert not again.removed

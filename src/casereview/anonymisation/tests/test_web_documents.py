@@ -151,16 +151,16 @@ def test_a_new_version_of_an_imr_keeps_the_same_labels(cast, as_person, keyed_re
     ("name", "content", "message"),
     [
         ("imr.pdf", b"%PDF-1.7", "Upload a Word document (.docx) or a text file"),
-        ("imr.doc", b"\xd0\xcf\x11\xe0", "This is an old Word file"),
-        ("imr.docm", b"PK\x03\x04", "Files with macros cannot be uploaded"),
-        ("imr.docx", b"not a zip", "This is not a Word .docx file"),
+        ("imr.doc", b"\xd0\xcf\x11\xe0", ".doc is an old Office format"),
+        ("imr.docm", b"PK\x03\x04", "Files that can hold macros (.docm) cannot be uploaded"),
+        ("imr.docx", b"not a zip", "not a real Word .docx file"),
         ("imr.txt", b"Mia\x00Thompson", "binary data"),
-        ("imr.txt", b"PK\x03\x04rest", "binary data"),
+        ("imr.txt", b"PK\x03\x04rest", "it is a zip or Office file"),
         ("imr.md", b"<!DOCTYPE html><html></html>", "web page or markup"),
         ("imr.txt", b"\x81\x8d\x8f", "not readable text"),
         ("imr.txt", b"a\x07b", "control characters"),
         ("imr.txt", b"", "The file is empty."),
-        ("imr.txt", b"x" * (2 * 1024 * 1024 + 1), "larger than 2 MB"),
+        ("imr.txt", b"x" * (20 * 1024 * 1024 + 1), "larger than 20 MB"),
         ("i" * 300 + ".txt", b"text", "longer than 200 characters"),
         ("imr.svg", b"<svg/>", "Upload a Word document (.docx) or a text file"),
     ],
@@ -336,7 +336,9 @@ def test_the_service_refuses_someone_the_gate_would_refuse(cast, keyed_review):
         )
 
 
-def test_a_damaged_word_file_is_not_anonymised_and_the_page_says_why(cast, as_person, keyed_review):
+def test_a_damaged_word_file_is_refused_at_upload_and_the_page_says_why(
+    cast, as_person, keyed_review
+):
     import zipfile
 
     damaged = io.BytesIO()
@@ -344,11 +346,11 @@ def test_a_damaged_word_file_is_not_anonymised_and_the_page_says_why(cast, as_pe
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<w:document><unclosed>")
     client = as_person(cast.admin)
-    assert upload(client, keyed_review, damaged.getvalue()).status_code == 302
-    document = ReviewDocument.objects.get()
-    response = client.post(_url("document-anonymise", keyed_review, document.pk), follow=True)
-    assert "The document could not be anonymised" in response.content.decode()
-    assert not AnonymisationRun.objects.exists()
+    response = upload(client, keyed_review, damaged.getvalue())
+    assert "The Word .docx file is damaged (word/document.xml cannot be read)." in (
+        response.content.decode()
+    )
+    assert not ReviewDocument.objects.exists()
 
 
 def test_a_flag_that_is_not_in_the_run_is_not_found(cast, as_person, keyed_review):
@@ -357,3 +359,31 @@ def test_a_flag_that_is_not_in_the_run_is_not_found(cast, as_person, keyed_revie
     run = _anonymise(client, keyed_review, ReviewDocument.objects.get())
     for name in ("flag-add", "flag-dismiss"):
         assert client.get(_url(name, keyed_review, run.pk, len(run.flags))).status_code == 404
+
+
+def test_the_run_page_lists_the_parts_dropped_because_they_cannot_be_anonymised(
+    cast, as_person, keyed_review
+):
+    import zipfile
+
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(imr_docx_with_header())) as source,
+        zipfile.ZipFile(out, "w") as target,
+    ):
+        for item in source.infolist():
+            target.writestr(item, source.read(item))
+        # A picture format the anonymiser cannot clean (its text records could hold names).
+        target.writestr("word/media/image7.emf", b"\x01\x00\x00\x00 Mia Thompson")
+    client = as_person(cast.admin)
+    assert upload(client, keyed_review, out.getvalue()).status_code == 302
+    run = _anonymise(client, keyed_review, ReviewDocument.objects.get())
+    assert {
+        "part": "word/media/image7.emf",
+        "count": 1,
+        "why": "a part that cannot be anonymised",
+    } in run.removed
+    assert "word/media/image7.emf" not in every_part(run.output.file.open("rb").read())
+    page = client.get(_url("run", keyed_review, run.pk)).content.decode()
+    assert "Dropped because they cannot be anonymised" in page
+    assert "word/media/image7.emf: a part that cannot be anonymised" in page

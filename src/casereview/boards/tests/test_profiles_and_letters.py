@@ -72,10 +72,10 @@ def _docx_with(extra: dict[str, bytes]) -> bytes:
     ("name", "content", "message"),
     [
         ("letter.docm", b"x", "macros"),
-        ("letter.doc", b"x", "old Word file"),
+        ("letter.doc", b"x", ".doc is an old Office format"),
         ("letter.pdf", b"%PDF-1.4", "saved as .docx"),
-        ("letter.docx", b"MZ\x90\x00 not a zip", "not a Word .docx file"),
-        ("letter.docx", None, "macros or embedded objects"),
+        ("letter.docx", b"MZ\x90\x00 not a zip", "not a real Word .docx file"),
+        ("letter.docx", None, "macros, ActiveX controls or embedded objects"),
     ],
 )
 def test_a_bad_template_is_refused_with_a_clear_message_and_nothing_stored(
