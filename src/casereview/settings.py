@@ -81,8 +81,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_tasks",
-    "django_tasks_db",
+    # Before django_tasks_db: core's db_worker (with a heartbeat) replaces the plain one.
     "casereview.core",
+    "django_tasks_db",
     "casereview.accounts",
     "casereview.boards",
     "casereview.referrals",
@@ -206,7 +207,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = not PRODUCTION  # development serves build/static without collectstatic
 MEDIA_ROOT = DATA_DIR / "files"  # never served directly: downloads go through the gate
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files appear under their name only once their row commits (core/storage.py).
+    "default": {"BACKEND": "casereview.core.storage.CommittedFileStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
