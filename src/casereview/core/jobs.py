@@ -92,16 +92,10 @@ def worker_alive(now: dt.datetime | None = None) -> bool:
 
 def beat(worker_id: str, *, now: dt.datetime | None = None) -> None:
     now = now or timezone.now()
-    WorkerHeartbeat.objects.update_or_create(
-        worker_id=worker_id,
-        defaults={"hostname": _HOST, "pid": os.getpid(), "seen_at": now, "stopped_at": None},
-        create_defaults={
-            "hostname": _HOST,
-            "pid": os.getpid(),
-            "started_at": now,
-            "seen_at": now,
-        },
-    )
+    if not WorkerHeartbeat.objects.filter(worker_id=worker_id).update(seen_at=now):
+        WorkerHeartbeat.objects.create(
+            worker_id=worker_id, hostname=_HOST, pid=os.getpid(), started_at=now, seen_at=now
+        )
 
 
 class Heartbeat(threading.Thread):
@@ -138,8 +132,8 @@ def worker_started(worker_id: str) -> Heartbeat:
 
 
 def worker_stopped(heartbeat: Heartbeat) -> None:
+    """Say at once that this worker stopped (a second signal may end the process any moment)."""
     heartbeat.stopping.set()
-    heartbeat.join(timeout=HEARTBEAT_EVERY.total_seconds() * 2)
     WorkerHeartbeat.objects.filter(worker_id=heartbeat.worker_id).update(stopped_at=timezone.now())
 
 
@@ -213,6 +207,23 @@ def lost_work_sweep(*, now: dt.datetime | None = None) -> list[tuple[str, str]]:
     # Old heartbeats say nothing any more.
     WorkerHeartbeat.objects.filter(seen_at__lt=now - dt.timedelta(days=1)).delete()
     return outcomes
+
+
+# -- queueing with the transaction -------------------------------------------------------------
+
+
+def enqueue(task, *args, **kwargs) -> None:
+    """Queue a task as part of the current transaction: it exists if and only if the work does.
+
+    With the database backend the task row is written in the transaction itself, so a kill -9
+    just after the commit cannot lose it (``on_commit`` would) and a rollback drops it; the
+    worker sees it only once committed. Other backends (the immediate one in tests) queue on
+    commit, as before.
+    """
+    if isinstance(task.get_backend(), DatabaseBackend):
+        task.enqueue(*args, **kwargs)
+    else:
+        transaction.on_commit(lambda: task.enqueue(*args, **kwargs))
 
 
 # -- side effects done once ----------------------------------------------------------------------

@@ -119,3 +119,24 @@ def test_worker_alive_reads_the_heartbeats_when_the_database_backend_runs_tasks(
     assert not jobs.worker_alive()
     heartbeat("here", age=1, host=jobs._HOST, pid=os.getpid())
     assert jobs.worker_alive()
+
+
+def test_a_task_queued_with_the_database_backend_lives_and_dies_with_its_transaction(settings):
+    from django.db import transaction
+
+    from casereview.referrals.tasks import send_reminders
+
+    settings.TASKS = DB_TASKS
+
+    def rolled_back():
+        with transaction.atomic():
+            jobs.enqueue(send_reminders)
+            raise RuntimeError("the request failed after queueing")
+
+    with pytest.raises(RuntimeError):
+        rolled_back()
+    assert not DBTaskResult.objects.exists()
+    with transaction.atomic():
+        jobs.enqueue(send_reminders)
+        # Written with the work, not after the commit: a kill -9 after the commit keeps it.
+        assert DBTaskResult.objects.filter(task_path=send_reminders.module_path).exists()
