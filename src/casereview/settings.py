@@ -88,8 +88,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_tasks",
-    "django_tasks_db",
+    # Before django_tasks_db: core's db_worker (with a heartbeat) replaces the plain one.
     "casereview.core",
+    "django_tasks_db",
     "casereview.accounts",
     "casereview.boards",
     "casereview.referrals",
@@ -225,7 +226,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files appear under their name only once their row commits (core/storage.py).
+    "default": {"BACKEND": "casereview.core.storage.CommittedFileStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -247,6 +249,7 @@ EMAIL_BACKEND = os.environ.get(
     if PRODUCTION
     else "django.core.mail.backends.console.EmailBackend",
 )
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))  # filebased backend
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

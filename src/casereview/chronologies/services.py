@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from casereview.core import jobs
 from casereview.core.documents import document_store
 from casereview.core.permissions import require
 from casereview.core.uploads import CONTENT_TYPES, UploadRefused, check_upload, display_name
@@ -524,5 +525,5 @@ def export_request(*, review: Review, fmt: str, by) -> ExportJob:
     require(by, f"chronology.export_{fmt}", review)
     job = ExportJob.objects.create(review=review, format=fmt, requested_by=by)
     _event("CHRONOLOGY_EXPORT_REQUESTED", by=by, review=review, obj=job, detail={"format": fmt})
-    transaction.on_commit(lambda: tasks.export_merged.enqueue(job.pk))
+    jobs.enqueue(tasks.export_merged, job.pk)
     return job

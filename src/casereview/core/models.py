@@ -346,3 +346,29 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class WorkerHeartbeat(models.Model):
+    """A background worker process saying it is alive; ``core.jobs`` reads these as leases."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} (pid {self.pid} on {self.hostname})"
+
+
+class SideEffect(models.Model):
+    """A side effect done once whatever reruns its task: the unique key is the claim."""
+
+    key = models.CharField(max_length=200, unique=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
-
 from casereview.boards.roles import Role
+from casereview.core import jobs
 from casereview.core import models as audit
 
 from .deadlines import compute_due, deadline_set
@@ -41,7 +40,7 @@ def notifications_create(*, referral: Referral, decision, now: dt.datetime) -> l
     from . import tasks
 
     ids = [n.pk for n in Notification.objects.filter(referral=referral, sent_at__isnull=True)]
-    transaction.on_commit(lambda: tasks.prepare_notifications.enqueue(referral.pk, ids))
+    jobs.enqueue(tasks.prepare_notifications, referral.pk, ids)
     audit.record(
         "NOTIFICATIONS_CREATED",
         board_id=referral.board_id,

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from casereview.boards.models import Agency, AgencyAnswerRule, Board
+from casereview.core import jobs, timescales
 from casereview.core import models as audit
-from casereview.core import timescales
 from casereview.core.permissions import require
 from casereview.referrals import criteria
 
@@ -220,7 +220,8 @@ def referral_ask_agencies(
     from . import tasks
 
     ids = [r.pk for r in AgencyRequest.objects.filter(referral=referral)]
-    transaction.on_commit(lambda: [tasks.email_agency_request.enqueue(i) for i in ids])
+    for request_id in ids:
+        jobs.enqueue(tasks.email_agency_request, request_id)
     return requests
 
 

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
 from casereview.accounts.kept import forms_expire
-from casereview.core import timescales
+from casereview.core import jobs, timescales
 from casereview.core.models import checkpoint_write
+from casereview.core.storage import files_sweep
 
 from .models import AgencyRequest, Notification, Referral
 
@@ -22,14 +23,15 @@ def _sign_in_link() -> str:
     return settings.SITE_URL + reverse("accounts:sign-in")
 
 
-def _email(to: str, subject: str, board_name: str) -> None:
+def _email(key: str, to: str, subject: str, board_name: str) -> bool:
+    """Send once under ``key`` (a rerun of the task sends nothing); True if sent now."""
     # ML-1: no case content in email; the person signs in to read it.
     body = (
         f"You have something to look at in Casereview for {board_name}.\n\n"
         f"Sign in to see it: {_sign_in_link()}\n\n"
         "This email does not contain any case details."
     )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    return jobs.email_once(key, to=to, subject=subject, body=body)
 
 
 @task()
@@ -40,11 +42,15 @@ def email_agency_request(request_id: int) -> None:
     request = AgencyRequest.objects.select_related("agency__named_officer", "referral__board").get(
         pk=request_id
     )
-    letter_for_agency_request(request)
+    with contextlib.suppress(jobs.AlreadyDone), jobs.once(f"agency-request-letter:{request.pk}"):
+        letter_for_agency_request(request)
     officer = request.agency.named_officer
     if officer is not None:
         _email(
-            officer.email, "A request for information from the board", request.referral.board.name
+            f"agency-request-email:{request.pk}",
+            officer.email,
+            "A request for information from the board",
+            request.referral.board.name,
         )
 
 
@@ -54,13 +60,24 @@ def prepare_notifications(referral_id: int, notification_ids: list[int]) -> None
     from .letters import letter_for_notification
 
     referral = Referral.objects.select_related("board").get(pk=referral_id)
-    for notification in Notification.objects.filter(pk__in=notification_ids, letter__isnull=True):
-        with transaction.atomic():
-            letter = letter_for_notification(notification)
-            Notification.objects.filter(pk=notification.pk).update(letter=letter)
+    for notification in Notification.objects.filter(pk__in=notification_ids):
+        # Each letter and each email once, however often this task runs (JB-1).
+        if notification.letter_id is None:
+            with (
+                contextlib.suppress(jobs.AlreadyDone),
+                jobs.once(f"notification-letter:{notification.pk}"),
+            ):
+                letter = letter_for_notification(notification)
+                Notification.objects.filter(pk=notification.pk).update(letter=letter)
         if notification.recipient_email and notification.kind == "chief-officers":
-            _email(notification.recipient_email, "A decision from the board", referral.board.name)
-            Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+            sent = _email(
+                f"notification-email:{notification.pk}",
+                notification.recipient_email,
+                "A decision from the board",
+                referral.board.name,
+            )
+            if sent:
+                Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
 
 
 @task()
@@ -84,20 +101,37 @@ def send_reminders() -> int:
         claimed = AgencyRequest.objects.filter(pk=request.pk, reminded_at__isnull=True).update(
             reminded_at=now
         )
-        if claimed:
-            _email(
-                request.agency.named_officer.email,
-                "Reminder: an answer is due",
-                request.referral.board.name,
-            )
+        if claimed and _email(
+            f"reminder:{request.pk}",
+            request.agency.named_officer.email,
+            "Reminder: an answer is due",
+            request.referral.board.name,
+        ):
             sent += 1
     return sent
 
 
 @task()
 def sweep() -> None:
-    """The periodic sweep: reminders, upkeep of the audit and kept forms, and itself in an hour."""
+    """The periodic sweep: reminders, orphan files, upkeep of the audit and kept forms, and
+    itself again in an hour (no cron)."""
     send_reminders.call()
+    files_sweep()
     checkpoint_write()  # signs the audit chain's head, so deleting its newest events shows
     forms_expire()  # what was typed after a timeout is kept 30 minutes, no longer
-    sweep.using(run_after=timezone.now() + dt.timedelta(hours=1)).enqueue()
+    sweep_schedule(run_after=timezone.now() + dt.timedelta(hours=1))
+
+
+def sweep_schedule(*, run_after: dt.datetime | None = None) -> bool:
+    """Queue the sweep unless one is already waiting: one chain, however often it is asked."""
+    waiting = DBTaskResult.objects.filter(task_path=sweep.module_path, status="READY")
+    if waiting.exists():
+        return False
+    (sweep.using(run_after=run_after) if run_after else sweep).enqueue()
+    return True
+
+
+@jobs.when_lost(sweep)
+def _sweep_lost(*, requeued: bool) -> None:
+    if not requeued:  # the chain goes on: a failed sweep would otherwise be the last one
+        sweep_schedule()
