@@ -22,7 +22,7 @@ def files() -> set[str]:
 
 def store(board, content=b"a letter"):
     return document_store(
-        board=board, kind="letter:test", title="T", filename="t.docx", content=content
+        board=board, kind="letter:decision-notice", title="T", filename="t.docx", content=content
     )
 
 
