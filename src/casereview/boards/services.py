@@ -104,8 +104,25 @@ def agency_change(*, agency: Agency, by, named_officer, kind: str, is_active: bo
     )
 
 
-# --- The letter templates (each saved with its audit event)
+# --- The procedure profile and the letter templates (each saved with its audit event)
 # Imports are local to keep this section apart from the people and agencies above.
+
+
+@transaction.atomic
+def profile_change(*, profile, by, changes: dict) -> None:
+    """Save the changed settings of a board's procedure profile, with its audit event."""
+    require(by, "profile.edit", profile.board)
+    for name, value in changes.items():
+        setattr(profile, name, value)
+    if changes:
+        profile.save(update_fields=list(changes))
+    audit.record(
+        "PROFILE_CHANGED",
+        actor=by,
+        board_id=profile.board_id,
+        obj=profile,
+        detail={"fields": list(changes)},
+    )
 
 
 def letter_template_replace(*, board, kind: str, content: bytes, by):

@@ -55,14 +55,12 @@ def profile_edit(request: HttpRequest, obj) -> HttpResponse:
     request.casereview_board = obj
     form = ProfileForm(request.POST or None, instance=obj.profile)
     if request.method == "POST" and form.is_valid():
-        changed = form.changed_data
-        form.save()
-        audit.record(
-            "PROFILE_CHANGED",
-            actor=request.user,
-            board_id=obj.pk,
-            obj=obj.profile,
-            detail={"fields": changed},
+        from . import services
+
+        services.profile_change(
+            profile=obj.profile,
+            by=request.user,
+            changes={name: form.cleaned_data[name] for name in form.changed_data},
         )
         messages.success(request, "Procedure profile saved. New deadlines use these settings.")
         return redirect("boards:profile", slug=obj.slug)

@@ -281,6 +281,28 @@ def _fail(*args, **kwargs):
 
 
 @pytest.mark.django_db
+def test_a_profile_change_whose_audit_event_fails_is_not_saved(cast, monkeypatch):
+    from casereview.boards import services
+    from casereview.core import models as audit
+
+    monkeypatch.setattr(audit, "record", _fail)
+    with pytest.raises(RuntimeError):
+        services.profile_change(profile=cast.board.profile, by=cast.admin, changes={"quorum": 9})
+    assert ProcedureProfile.objects.get(board=cast.board).quorum == 4
+
+
+@pytest.mark.django_db
+def test_a_profile_change_is_saved_with_its_audit_event(cast):
+    from casereview.boards import services
+    from casereview.core.models import AuditEvent
+
+    services.profile_change(profile=cast.board.profile, by=cast.admin, changes={"quorum": 5})
+    assert ProcedureProfile.objects.get(board=cast.board).quorum == 5
+    event = AuditEvent.objects.get(kind="PROFILE_CHANGED")
+    assert event.detail == {"fields": ["quorum"]}
+
+
+@pytest.mark.django_db
 def test_a_stored_template_that_fails_the_checks_is_withdrawn_and_the_board_told(
     cast, as_person, make_referral, django_capture_on_commit_callbacks, mailoutbox
 ):
