@@ -238,12 +238,26 @@ def letter_template_path(instance: LetterTemplate, filename: str) -> str:
     return f"letter-templates/{instance.board_id}/{uuid.uuid4().hex}.docx"
 
 
+class LetterTemplateStatus(models.TextChoices):
+    IN_USE = "in-use", "In use"
+    # It failed the checks of core.templating (SECURITY.md TP-1): letters use the default.
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
 class LetterTemplate(models.Model):
-    """A board's own Word template for a letter; filled from the case with docxtpl tags."""
+    """A board's own Word template for a letter; filled from the case with docxtpl tags.
+
+    Only one ``IN_USE`` is used; a withdrawn one stays, with the reasons, until replaced.
+    """
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="letter_templates")
     kind = models.CharField(max_length=30, choices=LetterKind.choices)
     file = models.FileField(upload_to=letter_template_path)
+    status = models.CharField(
+        max_length=12, choices=LetterTemplateStatus.choices, default=LetterTemplateStatus.IN_USE
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reasons = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -55,14 +55,12 @@ def profile_edit(request: HttpRequest, obj) -> HttpResponse:
     request.casereview_board = obj
     form = ProfileForm(request.POST or None, instance=obj.profile)
     if request.method == "POST" and form.is_valid():
-        changed = form.changed_data
-        form.save()
-        audit.record(
-            "PROFILE_CHANGED",
-            actor=request.user,
-            board_id=obj.pk,
-            obj=obj.profile,
-            detail={"fields": changed},
+        from . import services
+
+        services.profile_change(
+            profile=obj.profile,
+            by=request.user,
+            changes={name: form.cleaned_data[name] for name in form.changed_data},
         )
         messages.success(request, "Procedure profile saved. New deadlines use these settings.")
         return redirect("boards:profile", slug=obj.slug)
@@ -73,39 +71,25 @@ def profile_edit(request: HttpRequest, obj) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def letter_templates(request: HttpRequest, obj) -> HttpResponse:
     """The board's letter templates: download the one in use, upload a replacement."""
-    from casereview.core import letters
+    from casereview.core import templating
 
+    from . import services
     from .forms import LetterTemplateForm
-    from .models import LetterKind, LetterTemplate
+    from .models import LetterKind, LetterTemplate, LetterTemplateStatus
 
     request.casereview_board = obj
-    posted = request.method == "POST"
-    form = LetterTemplateForm(request.POST, request.FILES) if posted else LetterTemplateForm()
-    if request.method == "POST":
-        kind = request.POST.get("kind", "")
-        valid = form.is_valid()
-        if kind not in LetterKind.values:
-            form.add_error(None, "Choose which letter the template is for.")
-        elif valid:
-            from django.core.files.base import ContentFile
-
-            template, _ = LetterTemplate.objects.get_or_create(
-                board=obj, kind=kind, defaults={"updated_by": request.user}
-            )
-            template.file.save("template.docx", ContentFile(form.cleaned_data["file"]), save=False)
-            template.updated_by = request.user
-            template.save()
-            audit.record(
-                "LETTER_TEMPLATE_CHANGED",
-                actor=request.user,
-                board_id=obj.pk,
-                obj=template,
-                detail={"kind": kind},
-            )
-            messages.success(request, f"Template saved: {LetterKind(kind).label}.")
-            return redirect("boards:letter-templates", slug=obj.slug)
+    form = LetterTemplateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        kind = form.cleaned_data["kind"]
+        services.letter_template_replace(
+            board=obj, kind=kind, content=form.cleaned_data["file"], by=request.user
+        )
+        messages.success(request, f"Template saved: {LetterKind(kind).label}.")
+        return redirect("boards:letter-templates", slug=obj.slug)
     stored = {t.kind: t for t in LetterTemplate.objects.filter(board=obj)}
     kinds = [(k, label, stored.get(k)) for k, label in LetterKind.choices]
+    withdrawn = [t for t in stored.values() if t.status == LetterTemplateStatus.WITHDRAWN]
+    letter_kinds = [templating.KINDS[k] for k in LetterKind.values]
     return render(
         request,
         "boards/letter_templates.html",
@@ -113,9 +97,23 @@ def letter_templates(request: HttpRequest, obj) -> HttpResponse:
             "board": obj,
             "form": form,
             "kinds": kinds,
-            "fields": letters.FIELDS,
+            "withdrawn": sorted(withdrawn, key=lambda t: t.kind),
+            "fields": _fields_help(letter_kinds),
+            "tags": [(tag, templating.TAGS[tag]) for tag in letter_kinds[0].tags],
         },
     )
+
+
+def _fields_help(kinds) -> list[tuple[str, str, str]]:
+    """Each field any of these kinds may use, what it holds, and which of them may use it."""
+    rows: dict[str, tuple[str, list[str]]] = {}
+    for kind in kinds:
+        for name, meaning in kind.fields.items():
+            rows.setdefault(name, (meaning, []))[1].append(kind.label)
+    return [
+        (name, meaning, "All letters" if len(users) == len(kinds) else "Only: " + "; ".join(users))
+        for name, (meaning, users) in rows.items()
+    ]
 
 
 @gate("letter_template.edit", lookup=board_lookup)

@@ -1,32 +1,19 @@
-"""Letters as .docx: default templates built in code, filled with docxtpl.
+"""Letters as .docx: default templates built in code, filled through ``core.templating``.
 
-A board can replace any template with its own Word file using the same ``{{ tags }}``.
-Document properties carry the board's name, never a person's (SECURITY.md DOC-1).
+A board can replace any template with its own Word file using the same ``{{ tags }}``; what
+each letter may use is its row of ``templating.KINDS``. Document properties carry the board's
+name, never a person's (SECURITY.md DOC-1).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 from docx import Document as WordDocument
 from docx.enum.section import WD_ORIENT
 from docx.shared import Pt
-from docxtpl import DocxTemplate
 
-FIELDS = {
-    "board_name": "The board's name",
-    "marking": "The protective marking",
-    "reference": "The case reference",
-    "today": "Today's date",
-    "recipient": "Who the letter is for",
-    "child_name": "The child's name (agency letters only)",
-    "child_date_of_birth": "The child's date of birth (agency letters only)",
-    "due": "When an answer or action is due",
-    "outcome": "The chair's decision",
-    "reasons": "The reasons for the decision",
-    "sign_in_url": "Where to sign in to answer",
-}
+from . import templating
 
 _BODIES = {
     "agency-request": [
@@ -82,28 +69,12 @@ def default_template(kind: str) -> bytes:
         doc.add_paragraph(line)
     doc.add_paragraph("Yours sincerely,")
     doc.add_paragraph("Business manager, {{ board_name }}")
-    _neutral_properties(doc, "Casereview")
+    templating.neutral_properties(doc, "Casereview")
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
 
 
-def render(template: bytes, context: dict, *, author: str) -> bytes:
-    """Fill a template; every field is escaped, so case text cannot inject markup."""
-    tpl = DocxTemplate(io.BytesIO(template))
-    tpl.render({k: ("" if v is None else v) for k, v in context.items()}, autoescape=True)
-    _neutral_properties(tpl.docx, author)
-    out = io.BytesIO()
-    tpl.save(out)
-    return out.getvalue()
-
-
-def _neutral_properties(doc, author: str) -> None:
-    props = doc.core_properties
-    props.author = author
-    props.last_modified_by = author
-    props.title = ""
-    props.subject = ""
-    props.keywords = ""
-    props.comments = ""
-    props.created = props.modified = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+def render(kind: str, template: bytes, context: dict, *, author: str) -> bytes:
+    """Fill a letter template in the sandbox; refuses (``TemplateRefused``) one not allowed."""
+    return templating.render_docx(kind, template, context, author=author)

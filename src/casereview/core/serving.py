@@ -148,6 +148,8 @@ def _letter_kinds() -> list[str]:
 @functools.cache
 def kinds() -> dict[str, StoredKind]:
     """Every kind of stored file the app keeps, with its one rule."""
+    from casereview.boards.models import LetterTemplateStatus
+
     found = [
         *(StoredKind(name, letter_rule, "DOCUMENT_DOWNLOADED") for name in _letter_kinds()),
         StoredKind("chronology-source", chronology_source_rule, "CHRONOLOGY_SOURCE_DOWNLOADED"),
@@ -169,6 +171,8 @@ def kinds() -> dict[str, StoredKind]:
             letter_template_rule,
             "LETTER_TEMPLATE_DOWNLOADED",
             case=lambda template: None,
+            # A withdrawn template failed core.templating's checks: nobody is sent it (TP-1).
+            statuses=frozenset({LetterTemplateStatus.IN_USE}),
         ),
     ]
     return {kind.name: kind for kind in found}

@@ -6,10 +6,11 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from casereview.boards.models import LetterKind, LetterTemplate
+from casereview.boards.models import LetterKind, LetterTemplate, LetterTemplateStatus
 from casereview.core import letters
 from casereview.core.documents import document_store
 from casereview.core.formats import long_date
+from casereview.core.templating import TemplateRefused
 
 from .models import Notification, NotificationKind, Referral
 
@@ -21,12 +22,39 @@ TEMPLATE_FOR = {
 NAMES_CHILD = {LetterKind.AGENCY_REQUEST}
 
 
+def _in_use(board, kind: str) -> LetterTemplate | None:
+    return LetterTemplate.objects.filter(
+        board=board, kind=kind, status=LetterTemplateStatus.IN_USE
+    ).first()
+
+
 def template_bytes(board, kind: str) -> bytes:
-    stored = LetterTemplate.objects.filter(board=board, kind=kind).first()
+    """The board's own template in use for a letter, or the default."""
+    stored = _in_use(board, kind)
     if stored is not None:
         with stored.file.open("rb") as fh:
             return fh.read()
     return letters.default_template(kind)
+
+
+def render_letter(board, kind: str, context: dict) -> bytes:
+    """Fill the board's template, or the default; a template refused now is withdrawn (TP-1).
+
+    The sandbox checks a template before rendering any of it, so one that reached storage by
+    any path is refused with nothing rendered; the board is told, and the letter comes from
+    the default so that the case does not wait.
+    """
+    stored = _in_use(board, kind)
+    if stored is not None:
+        with stored.file.open("rb") as fh:
+            content = fh.read()
+        try:
+            return letters.render(kind, content, context, author=board.name)
+        except TemplateRefused as exc:
+            from casereview.boards.services import letter_template_withdraw
+
+            letter_template_withdraw(template=stored, reasons=exc.messages)
+    return letters.render(kind, letters.default_template(kind), context, author=board.name)
 
 
 def letter_context(referral: Referral, *, kind: str, recipient: str, due=None) -> dict:
@@ -55,12 +83,12 @@ def letter_context(referral: Referral, *, kind: str, recipient: str, due=None) -
 def letter_for_notification(notification: Notification):
     referral = notification.referral
     kind = TEMPLATE_FOR.get(notification.kind, LetterKind.DECISION_NOTICE)
-    content = letters.render(
-        template_bytes(referral.board, kind),
+    content = render_letter(
+        referral.board,
+        kind,
         letter_context(
             referral, kind=kind, recipient=notification.recipient, due=notification.due_at
         ),
-        author=referral.board.name,
     )
     return document_store(
         board=referral.board,
@@ -76,10 +104,10 @@ def letter_for_agency_request(agency_request):
     referral = agency_request.referral
     kind = LetterKind.AGENCY_REQUEST
     recipient = f"{agency_request.agency.named_officer}, {agency_request.agency.name}"
-    content = letters.render(
-        template_bytes(referral.board, kind),
+    content = render_letter(
+        referral.board,
+        kind,
         letter_context(referral, kind=kind, recipient=recipient, due=agency_request.due_at),
-        author=referral.board.name,
     )
     return document_store(
         board=referral.board,

@@ -16,7 +16,7 @@ from casereview.anonymisation.keyref import read_key_csv
 from casereview.chronologies.exports import write_merged
 from casereview.chronologies.merge import merge
 from casereview.chronologies.proforma import read_chronology
-from casereview.core import letters
+from casereview.core import letters, templating
 from casereview.samples import SAMPLES
 
 pytestmark = pytest.mark.xdist_group("libreoffice")
@@ -27,8 +27,9 @@ def _documents(tmp_path):
     anonymised, _ = Anonymiser(key).anonymise_docx((SAMPLES / "imr-school.docx").read_bytes())
     (tmp_path / "imr-anonymised.docx").write_bytes(anonymised)
     letter = letters.render(
+        "agency-request",
         letters.default_template("agency-request"),
-        dict.fromkeys(letters.FIELDS, "Synthetic value"),
+        dict.fromkeys(templating.KINDS["agency-request"].fields, "Synthetic value"),
         author="Test Board",
     )
     (tmp_path / "letter.docx").write_bytes(letter)
