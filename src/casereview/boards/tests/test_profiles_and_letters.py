@@ -266,14 +266,15 @@ def test_replacing_a_template_removes_the_old_file_once_it_commits(
 
 @pytest.mark.django_db
 def test_a_template_whose_audit_event_fails_is_not_stored_and_leaves_no_file(
-    cast, settings, monkeypatch
+    cast, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     from casereview.boards import services
     from casereview.core import models as audit
 
-    services.letter_template_replace(
-        board=cast.board, kind="decision-notice", content=_template_with("A"), by=cast.admin
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the first one commits
+        services.letter_template_replace(
+            board=cast.board, kind="decision-notice", content=_template_with("A"), by=cast.admin
+        )
     (first,) = _stored_files(settings)
     monkeypatch.setattr(audit, "record", _fail)
     with pytest.raises(RuntimeError):
