@@ -217,8 +217,10 @@ def letter_template_withdraw(*, template, reasons: list[str], by=None) -> bool:
 
 
 def letter_templates_recheck() -> list:
-    """Check every template in use by today's rules again; withdraw those that fail."""
+    """Check every template in use by today's rules again (the upload gate for the file, then
+    core.templating for its tags); withdraw those that fail."""
     from casereview.core import templating
+    from casereview.core.uploads import UploadRefused, check_upload
 
     from .models import LetterTemplate, LetterTemplateStatus
 
@@ -228,7 +230,10 @@ def letter_templates_recheck() -> list:
         try:
             with template.file.open("rb") as fh:
                 content = fh.read()
+            check_upload("template.docx", content, "letter-template")
             templating.check(template.kind, content)
+        except UploadRefused as exc:
+            reasons = [str(exc)]
         except templating.TemplateRefused as exc:
             reasons = exc.messages
         except OSError:

@@ -380,3 +380,24 @@ def test_the_migration_checks_the_templates_stored_before_it(cast):
     migration.recheck(apps, None)
     template.refresh_from_db()
     assert template.status == LetterTemplateStatus.WITHDRAWN
+
+
+@pytest.mark.django_db
+def test_a_stored_template_with_an_outside_template_link_is_withdrawn_by_the_upload_gate(
+    cast, django_capture_on_commit_callbacks
+):
+    """Its tags are allowed, but the file itself would not pass the upload gate today."""
+    from casereview.boards import services
+    from casereview.boards.models import LetterTemplateStatus
+    from casereview.core.tests.upload_corpus import (
+        EXTERNAL_TEMPLATE_SINGLE_QUOTES,
+        with_relationships,
+    )
+
+    linked = with_relationships(_template_with("{{ reference }}"), EXTERNAL_TEMPLATE_SINGLE_QUOTES)
+    planted = _plant(cast.board, linked)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.letter_templates_recheck() == [planted]
+    planted.refresh_from_db()
+    assert planted.status == LetterTemplateStatus.WITHDRAWN
+    assert "outside" in planted.withdrawn_reasons[0].lower()
