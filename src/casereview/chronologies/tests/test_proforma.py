@@ -333,18 +333,6 @@ def test_damaged_office_files_never_escape_as_anything_but_a_read_error(tmp_path
         assert not message or str(path) in message
 
 
-def test_a_stray_far_cell_is_not_part_of_the_table(tmp_path):
-    from openpyxl import load_workbook
-
-    path = write_xlsx(tmp_path / "far.xlsx", [["12/03/2024", LONG, "", "", "", "", "Note"]])
-    book = load_workbook(path)
-    book.active.cell(row=1_048_576, column=16_384, value="stray")
-    book.save(path)
-    chron = read_chronology(path)
-    assert [row.number for row in chron.rows] == [1]
-    assert chron.extra_columns == ()
-
-
 def test_a_merged_range_of_a_million_cells_is_refused_before_loading(tmp_path):
     path = write_xlsx(tmp_path / "merge.xlsx", [["12/03/2024", LONG, "", "", "", "", "Note"]])
     with zipfile.ZipFile(path) as archive:
