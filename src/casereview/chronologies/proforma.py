@@ -17,7 +17,7 @@ import operator
 import os
 import re
 import warnings
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -460,25 +460,25 @@ def _csv_head(text: str, delimiter: str) -> list[list[str]]:
 def _read_xlsx(name: str) -> tuple[str | None, _Table]:
     """Read the first visible sheet that holds the header row.
 
-    The workbook is opened read-only and each sheet streamed row by row: a sheet whose first
-    hundred rows hold no header is left unread, and reading stops at the first row past LIMITS.
+    Each sheet is streamed row by row (sheets.py): a sheet whose first hundred rows hold no
+    header is left unread, and reading stops at the first row past LIMITS.
     """
     check_office_zip(name, ".xlsx")
     check_xlsx_merges(name)
-    import openpyxl  # slow to import: a CSV-only run never loads it
+    from casereview.chronologies import sheets  # openpyxl is slow to import: not for a CSV
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and validation it skips
-            book = openpyxl.load_workbook(name, read_only=True, data_only=True)
+            book = sheets.open_workbook(name)
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
         raise ChronologyReadError(f"{name}: cannot be read as a spreadsheet ({exc})") from exc
     missing: list[str] = []
     try:
-        for sheet in book.worksheets:
-            if sheet.sheet_state != "visible":
+        for sheet in book.sheets:
+            if sheet.state != "visible":
                 continue
-            found = _read_sheet(name, book, sheet)
+            found = _read_sheet(name, sheets.SheetRows(book, sheet))
             if isinstance(found, list):
                 missing = missing or found
                 continue
@@ -488,76 +488,42 @@ def _read_xlsx(name: str) -> tuple[str | None, _Table]:
     raise _no_header(name, missing, "sheet")
 
 
-def _sheet_rows(book: object, sheet: object) -> tuple[Any, Generator[tuple[int, list[dict]]]]:
-    """A sheet's parser and its rows, each only with the cells its XML holds.
-
-    openpyxl's own read-only rows are padded to the sheet's stated width and fill in every
-    missing row up to its stated height, so one stray cell at XFD1048576 would cost a million
-    rows of sixteen thousand cells; its parser, which those rows come from, yields only what the
-    file holds. (Private to openpyxl 3.1, as the read-only worksheet uses it.)
-    """
-    from openpyxl.worksheet._reader import WorkSheetParser
-
-    source = sheet._get_source()  # type: ignore[attr-defined]
-    parser = WorkSheetParser(
-        source,
-        sheet._shared_strings,  # type: ignore[attr-defined]
-        data_only=True,
-        epoch=book.epoch,  # type: ignore[attr-defined]
-        date_formats=book._date_formats,  # type: ignore[attr-defined]
-        timedelta_formats=book._timedelta_formats,  # type: ignore[attr-defined]
-    )
-
-    def rows() -> Generator[tuple[int, list[dict]]]:
-        with source:
-            yield from parser.parse()
-
-    return parser, rows()
-
-
-def _read_sheet(name: str, book: object, sheet: object) -> tuple[str | None, _Table] | list[str]:
+def _read_sheet(name: str, rows: Any) -> tuple[str | None, _Table] | list[str]:
     """The sheet's agency and table, or the headings a near miss lacks when it has no header."""
-    parser, rows = _sheet_rows(book, sheet)
-    try:
-        return _table_of_sheet(name, parser, rows)
-    finally:
-        rows.close()  # a sheet left part-read closes its part now
-
-
-def _table_of_sheet(
-    name: str, parser: Any, rows: Iterator[tuple[int, list[dict]]]
-) -> tuple[str | None, _Table] | list[str]:
     bound, most = LIMITS.columns, LIMITS.rows
     above: dict[int, dict[int, object]] = {}  # the rows down to the header
     header_row = 0
     columns: dict[int, str] | None = None
     grid: dict[int, dict[int, object]] = {}
-    for row, cells in rows:
-        if columns is None:
-            if row > _HEADER_SEARCH_ROWS:
-                break
-            above[row] = {c["column"]: c["value"] for c in cells if _filled(c["value"])}
-            columns = header_columns(_row_values(above[row]))
-            if columns is not None:
-                header_row = row
-                if max(above[row]) > bound:
-                    raise _too_many_columns(name, 0, min(c for c in above[row] if c > bound))
-            continue
-        filled = {c["column"]: c["value"] for c in cells if _filled(c["value"])}
-        if not filled:
-            continue
-        number = row - header_row
-        if max(filled) > bound:
-            raise _too_many_columns(name, number, min(c for c in filled if c > bound))
-        if number > most:
-            raise _too_many_rows(name, number)
-        grid[row] = filled
+    reading = iter(rows)
+    try:
+        for row, cells in reading:
+            filled = {c: v for c, v in cells.items() if _filled(v)}
+            if columns is None:
+                if row > _HEADER_SEARCH_ROWS:
+                    break
+                above[row] = filled
+                columns = header_columns(_row_values(filled))
+                if columns is not None:
+                    header_row = row
+                    if max(filled) > bound:
+                        raise _too_many_columns(name, 0, min(c for c in filled if c > bound))
+                continue
+            if not filled:
+                continue
+            number = row - header_row
+            if max(filled) > bound:
+                raise _too_many_columns(name, number, min(c for c in filled if c > bound))
+            if number > most:
+                raise _too_many_rows(name, number)
+            grid[row] = filled
+    finally:
+        reading.close()  # a sheet left part-read closes its part now
     head = [_row_values(above.get(row, {})) for row in range(1, max(above, default=0) + 1)]
     if columns is None:
         _, near = _locate_header(head)
         return near if isinstance(near, list) else []
-    ranges = parser.merged_cells.mergeCell if parser.merged_cells is not None else []
-    merges = _unmerge_xlsx([cell_range.ref for cell_range in ranges], above, grid, header_row)
+    merges = _unmerge_xlsx(rows.merged, above, grid, header_row)
     table = _Table(
         head[header_row - 1],
         [(row - header_row, _row_values(grid[row])) for row in sorted(grid)],

@@ -99,30 +99,23 @@ def test_a_csv_is_not_read_past_the_row_limit(tmp_path, small_limits):
         read_chronology(path)
 
 
-def test_an_xlsx_over_the_row_limit_is_refused_and_not_read_further(tmp_path, small_limits):
+def test_an_xlsx_over_the_row_limit_is_refused_and_not_read_further(
+    tmp_path, small_limits, monkeypatch
+):
+    from casereview.chronologies import sheets
+
     path = write_xlsx(tmp_path / "over.xlsx", [_row(n) for n in range(500)])
     seen: list[int] = []
-    real = proforma._sheet_rows
+    real = sheets.SheetRows.__iter__
 
-    def counting(book, sheet):
-        parser, rows = real(book, sheet)
+    def counting(self):
+        for row, cells in real(self):
+            seen.append(row)
+            yield row, cells
 
-        def counted():
-            try:
-                for row, cells in rows:
-                    seen.append(row)
-                    yield row, cells
-            finally:
-                rows.close()
-
-        return parser, counted()
-
-    proforma._sheet_rows, saved = counting, real
-    try:
-        with pytest.raises(ChronologyTooLarge, match="row 11 under the header"):
-            read_chronology(path)
-    finally:
-        proforma._sheet_rows = saved
+    monkeypatch.setattr(sheets.SheetRows, "__iter__", counting)
+    with pytest.raises(ChronologyTooLarge, match="row 11 under the header"):
+        read_chronology(path)
     assert max(seen) == 12  # the header is sheet row 1: row 11 under it is sheet row 12
 
 
