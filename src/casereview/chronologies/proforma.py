@@ -104,6 +104,11 @@ def _filled(value: object) -> bool:
     return value is not None and (not isinstance(value, str) or bool(value.strip()))
 
 
+def _filled_beyond(cells: Mapping[int, object], bound: int) -> int | None:
+    """The first column after ``bound`` of a sparse row that holds text, if any."""
+    return min((c for c, value in cells.items() if c > bound and _filled(value)), default=None)
+
+
 def _first_filled_beyond(cells: Sequence[object], bound: int) -> int | None:
     """The 1-based column of the first filled cell after column ``bound``, if any."""
     for index in range(bound, len(cells)):
@@ -323,8 +328,11 @@ def _build(name: str, agency: str, table: _Table) -> Chronology:
             values = [*values, *(["" if all_text else None] * (width - len(values)))]
         if all_text:
             texts = [v.strip() for v in values]  # type: ignore[union-attr]
-        else:
-            texts = [to_text(v).strip() if v is not None else "" for v in values]
+        else:  # spreadsheet cells: mostly text already, so test that first
+            texts = [
+                v.strip() if v.__class__ is str else to_text(v).strip() if v is not None else ""
+                for v in values
+            ]
         if not any(texts):
             continue  # wholly blank rows are skipped, but keep their number
         date_value = values[date_index]
@@ -497,26 +505,25 @@ def _read_sheet(name: str, rows: Any) -> tuple[str | None, _Table] | list[str]:
     grid: dict[int, dict[int, object]] = {}
     reading = iter(rows)
     try:
-        for row, cells in reading:
-            filled = {c: v for c, v in cells.items() if _filled(v)}
+        for row, cells in reading:  # cells: those holding a value (maybe only spaces)
             if columns is None:
                 if row > _HEADER_SEARCH_ROWS:
                     break
-                above[row] = filled
-                columns = header_columns(_row_values(filled))
+                above[row] = cells
+                columns = header_columns(_row_values(cells))
                 if columns is not None:
                     header_row = row
-                    if max(filled) > bound:
-                        raise _too_many_columns(name, 0, min(c for c in filled if c > bound))
+                    if (beyond := _filled_beyond(cells, bound)) is not None:
+                        raise _too_many_columns(name, 0, beyond)
                 continue
-            if not filled:
+            if not cells:
                 continue
             number = row - header_row
-            if max(filled) > bound:
-                raise _too_many_columns(name, number, min(c for c in filled if c > bound))
-            if number > most:
+            if max(cells) > bound and (beyond := _filled_beyond(cells, bound)) is not None:
+                raise _too_many_columns(name, number, beyond)
+            if number > most and any(_filled(value) for value in cells.values()):
                 raise _too_many_rows(name, number)
-            grid[row] = filled
+            grid[row] = cells
     finally:
         reading.close()  # a sheet left part-read closes its part now
     head = [_row_values(above.get(row, {})) for row in range(1, max(above, default=0) + 1)]

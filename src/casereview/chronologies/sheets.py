@@ -20,7 +20,6 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 _CHUNK = 1 << 20
 # Namespace prefixes are allowed (<x:row>), attributes may use either quote.
@@ -189,19 +188,19 @@ class _CellReader:
     def _plain(self, found: list[tuple[bytes, ...]]) -> dict[int, object]:
         """Cells as Excel and openpyxl write them (see _PLAIN_CELL)."""
         cells: dict[int, object] = {}
+        strings, known = self.strings, len(self.strings)
+        columns = _COLUMNS
         for letters, style, kind, raw, inline in found:
-            if kind == b"inlineStr":
+            if kind == b"s":  # most cells: a shared string
+                if raw and (index := int(raw)) < known and strings[index]:
+                    cells[columns.get(letters) or _column(letters)] = strings[index]
+            elif kind == b"inlineStr":
                 if inline:
-                    cells[_column(letters)] = _text(inline)
+                    cells[columns.get(letters) or _column(letters)] = _text(inline)
             elif raw:
-                if kind == b"s":
-                    index = int(raw)
-                    if 0 <= index < len(self.strings) and self.strings[index]:
-                        cells[_column(letters)] = self.strings[index]
-                else:
-                    value = self._typed(kind or b"n", int(style) if style else 0, raw)
-                    if value is not None and value != "":
-                        cells[_column(letters)] = value
+                value = self._typed(kind or b"n", int(style) if style else 0, raw)
+                if value is not None and value != "":
+                    cells[columns.get(letters) or _column(letters)] = value
         return cells
 
     def _generic(self, row_xml: bytes) -> dict[int, object]:
@@ -260,7 +259,6 @@ def _text(raw: bytes) -> str:
     return html.unescape(text) if "&" in text else text
 
 
-@lru_cache(maxsize=20_000)
 def _column(coordinate: bytes) -> int:
     """The 1-based column of a cell reference such as b"AB12"."""
     found = _COORDINATE.match(coordinate)
@@ -268,3 +266,15 @@ def _column(coordinate: bytes) -> int:
     for letter in (found[1] if found else b"A").upper():
         number = number * 26 + letter - 64
     return number
+
+
+def _letters(number: int) -> bytes:
+    name = b""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        name = bytes([65 + rest]) + name
+    return name
+
+
+# The first 702 columns (A to ZZ) by their letters: a dictionary look-up per cell.
+_COLUMNS = {_letters(n): n for n in range(1, 703)}
