@@ -34,7 +34,6 @@ from casereview.chronologies.safety import (
     UnsafeFileError,
     check_office_zip,
     check_size,
-    check_xlsx_merges,
 )
 
 COLUMNS = ("date", "child", "family", "communication", "source", "staff", "comment")
@@ -472,7 +471,8 @@ def _read_xlsx(name: str) -> tuple[str | None, _Table]:
     header is left unread, and reading stops at the first row past LIMITS.
     """
     check_office_zip(name, ".xlsx")
-    check_xlsx_merges(name)
+    # No check_xlsx_merges: it guarded openpyxl, which made an object for every merged cell;
+    # sheets.py makes none, and _unmerge_xlsx follows a range no further than the data.
     from casereview.chronologies import sheets  # openpyxl is slow to import: not for a CSV
 
     try:
