@@ -19,6 +19,19 @@ CATEGORIES = ("family", "professional", "place", "other")
 PEOPLE_CATEGORIES = frozenset({"family", "professional", "other"})
 SEXES = ("m", "f", "u")
 _YES_NO = {"yes": True, "no": False, "": False}
+# ISSUE 7: 20,000 rows made the genogram page take 6.5 s and weigh 10 MB. A family, its
+# professionals and places run to tens or a few hundred; 2,000 leaves room for the largest
+# reviews while the pages and the genogram stay quick (benchmarks/chronology_limits.py).
+MAX_ENTRIES = 2_000
+
+
+def too_many_entries(where: str = "") -> str:
+    """The message for a key reference beyond MAX_ENTRIES (``where``: the row that crossed it)."""
+    at = f" ({where} would be entry {MAX_ENTRIES + 1:,})" if where else ""
+    return (
+        f"a key reference can have at most {MAX_ENTRIES:,} people and places{at}; split the"
+        " people who are not part of this review into a key of their own"
+    )
 
 
 class KeyReferenceError(ValueError):
@@ -122,6 +135,10 @@ def parse_key_csv(text: str) -> KeyReference:
         for row_number, row in enumerate(reader, start=2):
             if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
                 continue
+            if len(entries) == MAX_ENTRIES:  # stop reading at the bound
+                raise KeyReferenceError(
+                    "key reference: " + too_many_entries(f"row {row_number:,} of the file")
+                )
             entry = _entry_from_row(row, row_number)
             earlier = seen_labels.setdefault(entry.label.casefold(), row_number)
             if earlier != row_number:

@@ -25,7 +25,14 @@ from casereview.reviews.services import review_event
 from .anonymise import AnonymiseError, Anonymiser
 from .edits import NAME, Edit
 from .glossary import STARTER_ACRONYMS
-from .keyref import KeyReferenceError, format_key_csv, parse_key_csv, suggest_label
+from .keyref import (
+    MAX_ENTRIES,
+    KeyReferenceError,
+    format_key_csv,
+    parse_key_csv,
+    suggest_label,
+    too_many_entries,
+)
 from .models import (
     AnonymisationRun,
     FlagResolution,
@@ -108,6 +115,8 @@ def _create_entry(*, review, by, fields: dict) -> KeyEntry:
         )
     if _label_taken(review, fields["label"]):
         raise NotAllowedNow(f"The label {fields['label']!r} is already used in this key.")
+    if review.key_entries.count() >= MAX_ENTRIES:
+        raise NotAllowedNow(_sentence(too_many_entries()))
     try:
         with transaction.atomic():
             return KeyEntry.objects.create(review=review, created_by=by, **fields)
@@ -161,6 +170,10 @@ def key_entry_remove(*, entry: KeyEntry, by) -> None:
     entry.delete()
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:].rstrip(".") + "."
+
+
 class KeyImportError(ValueError):
     """The CSV cannot be imported; ``problems`` each name the row and the column."""
 
@@ -177,7 +190,7 @@ class ImportResult:
 
 def _unquoted_csv(text: str) -> tuple[str, list[int]]:
     """The CSV with spreadsheet quoting undone (EX-1), and the row number of each entry."""
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    rows = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     numbers: list[int] = []
@@ -185,6 +198,8 @@ def _unquoted_csv(text: str) -> tuple[str, list[int]]:
         writer.writerow([unquote_csv_cell(cell) for cell in row])
         if index and any(cell.strip() for cell in row):
             numbers.append(index + 1)
+            if len(numbers) > MAX_ENTRIES:
+                break  # one past the bound is enough for parse_key_csv to refuse it
     return out.getvalue(), numbers
 
 
@@ -264,10 +279,17 @@ def key_import(*, review, text: str, by) -> ImportResult:
             if fields[column]:
                 setattr(current, column, True)
         updates[current.pk] = current
+    if not problems and len(kept) + len(creates) > MAX_ENTRIES:
+        problems.append(
+            _sentence(too_many_entries())
+            + f" This key has {len(kept):,} and the file would add {len(creates):,}."
+        )
     if problems:
         raise KeyImportError(problems[:20])
-    for _row, fields in creates:
-        KeyEntry.objects.create(review=review, created_by=by, **fields)
+    KeyEntry.objects.bulk_create(
+        [KeyEntry(review=review, created_by=by, **fields) for _row, fields in creates],
+        batch_size=500,
+    )
     for entry in updates.values():
         entry.save()
     result = ImportResult(added=len(creates), updated=len(updates))

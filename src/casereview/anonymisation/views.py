@@ -11,7 +11,7 @@ import csv
 import io
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from casereview.chronologies.exports import sanitise_csv_cell
 from casereview.core import models as audit
 from casereview.core.documents import attachment
+from casereview.core.pagination import paginate
 from casereview.core.permissions import can, gate
 from casereview.core.serving import serve_stored
 from casereview.reviews.views import review_lookup
@@ -104,6 +105,12 @@ SECTION_HEADINGS = {
 }
 
 
+_SECTION_ORDER = Case(
+    *(When(category=c.value, then=Value(n)) for n, c in enumerate(Category)),
+    output_field=IntegerField(),
+)
+
+
 def _by_category(entries) -> dict[str, list[KeyEntry]]:
     grouped: dict[str, list[KeyEntry]] = {c.value: [] for c in Category}
     for entry in entries:
@@ -117,9 +124,10 @@ def _by_category(entries) -> dict[str, list[KeyEntry]]:
 @gate("key_reference.manage", lookup=review_lookup)
 @require_http_methods(["GET", "POST"])
 def key_reference(request: HttpRequest, obj) -> HttpResponse:
-    """The key: family, professionals and places, each with a label; add one."""
+    """The key: family, professionals and places, each with a label; add one.
+
+    Shown a page at a time, in the order of the sections (a key holds up to 2,000 entries)."""
     review = obj
-    entries = list(review.key_entries.all())
     form = KeyEntryForm(request.POST or None, review=review)
     if request.method == "POST" and form.is_valid():
         try:
@@ -129,13 +137,26 @@ def key_reference(request: HttpRequest, obj) -> HttpResponse:
         else:
             messages.success(request, f"Added to the key as {entry.label}.")
             return redirect("anonymisation:key-reference", pk=review.pk)
-    grouped = _by_category(entries)
-    _read(request, review, "KEY_REFERENCE_VIEWED", entries=len(entries))
+    pagination = paginate(request, review.key_entries.order_by(_SECTION_ORDER, "pk"))
+    grouped = _by_category(pagination.items)
+    in_key = dict(review.key_entries.order_by().values_list("category").annotate(count=Count("pk")))
+    _read(
+        request,
+        review,
+        "KEY_REFERENCE_VIEWED",
+        entries=len(pagination.items),
+        page=pagination.page.number,
+    )
     context = {
         "review": review,
-        "sections": [(c, SECTION_HEADINGS[c], items) for c, items in grouped.items()],
+        "sections": [
+            (c, SECTION_HEADINGS[c], items, in_key.get(c, 0))
+            for c, items in grouped.items()
+            if items or not in_key.get(c)
+        ],
+        "pagination": pagination,
         "form": form,
-        "count": len(entries),
+        "count": pagination.page.paginator.count,
     }
     return render(request, "anonymisation/key_reference.html", context)
 
@@ -326,13 +347,18 @@ def genogram(request: HttpRequest, obj) -> HttpResponse:
     relations = list(review.relations.select_related("person", "other"))
     svg, problem = _genogram_svg(entries, relations)
     _read(request, review, "GENOGRAM_VIEWED")
+    # The drawing is of everyone; the tables beside it are shown a page at a time.
+    people_pages = paginate(request, people, fragment="genogram-people")
+    relation_pages = paginate(request, relations, param="relations", fragment="genogram-relations")
     context = {
         "review": review,
         # Built by ElementTree from labels, which escapes every text and attribute.
         "svg": mark_safe(svg),  # noqa: S308
         "problem": problem,
-        "people": people,
-        "relations": relations,
+        "people": people_pages.items,
+        "people_pages": people_pages,
+        "relations": relation_pages.items,
+        "relation_pages": relation_pages,
         "form": form,
     }
     return render(request, "anonymisation/genogram.html", context)

@@ -254,5 +254,6 @@ def _duplicate_key(row: Row) -> tuple[object, ...]:
     when: object = row.date.value or row.date_text.casefold()
     texts = "\x00".join([text for key, text in row.cells.items() if key != "date"]).casefold()
     if row.extra:
-        return (when, texts, tuple(sorted(row.extra.items())))
+        # A chronology's rows hold their extra columns in the same (column) order: no sort.
+        return (when, texts, tuple(row.extra.items()))
     return (when, texts)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from casereview.chronologies.dates import (
     ParsedDate,
@@ -34,7 +34,6 @@ from casereview.chronologies.safety import (
     UnsafeFileError,
     check_office_zip,
     check_size,
-    check_xlsx_merges,
 )
 
 COLUMNS = ("date", "child", "family", "communication", "source", "staff", "comment")
@@ -55,8 +54,66 @@ _HEADER_SEARCH_ROWS = 100  # title, agency and instructions lines above the tabl
 _BLANK_HEADER = "Column {number}"
 
 
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How big a chronology may be, wherever it is read (the pages and the command alike).
+
+    ISSUE 7: a 90,000-row CSV took 31 s and 544 MB, and 20,000 columns broke every XLSX export.
+    The pro forma has seven columns and a long review a few thousand rows per agency, so the
+    bounds leave room for extra columns and long chronologies while keeping a file at the
+    limits readable within 2 s and 256 MB (benchmarks/chronology_limits.py). The byte limit
+    of an upload is the upload gate's (core/uploads.py); the command reads the person's own
+    files, so it keeps only these.
+    """
+
+    rows: int = 20_000  # numbered as the author sees them: 1 = the first row under the header
+    columns: int = 50  # counted from the sheet's first column, header included
+
+
+LIMITS = Limits()
+
+
 class ChronologyReadError(Exception):
     """A file cannot be read as a chronology; the message names the file and says why."""
+
+
+class ChronologyTooLarge(ChronologyReadError):
+    """A chronology beyond LIMITS: the message gives the limit and where it was crossed."""
+
+
+def _too_many_rows(name: str, number: int) -> ChronologyTooLarge:
+    return ChronologyTooLarge(
+        f"{name}: the chronology has more than {LIMITS.rows:,} rows (row {number:,} under the"
+        f" header holds text); a chronology can have at most {LIMITS.rows:,} rows: split it"
+        " into files of at most that many rows, or remove what is below the table"
+    )
+
+
+def _too_many_columns(name: str, number: int, column: int) -> ChronologyTooLarge:
+    where = "the header row" if number == 0 else f"row {number:,}"
+    return ChronologyTooLarge(
+        f"{name}: {where} has text in column {column:,}; a chronology can have at most"
+        f" {LIMITS.columns} columns: remove the columns after column {LIMITS.columns} and try"
+        " again"
+    )
+
+
+def _filled(value: object) -> bool:
+    """Whether a cell holds anything an author wrote (not None, not only spaces)."""
+    return value is not None and (not isinstance(value, str) or bool(value.strip()))
+
+
+def _filled_beyond(cells: Mapping[int, object], bound: int) -> int | None:
+    """The first column after ``bound`` of a sparse row that holds text, if any."""
+    return min((c for c, value in cells.items() if c > bound and _filled(value)), default=None)
+
+
+def _first_filled_beyond(cells: Sequence[object], bound: int) -> int | None:
+    """The 1-based column of the first filled cell after column ``bound``, if any."""
+    for index in range(bound, len(cells)):
+        if _filled(cells[index]):
+            return index + 1
+    return None
 
 
 _EMPTY: Mapping = MappingProxyType({})  # shared by the many rows with no extras or merges
@@ -103,8 +160,15 @@ def split_file_argument(argument: str) -> tuple[str | None, str]:
     return None, argument
 
 
-def read_chronology(path: str | os.PathLike[str], agency: str | None = None) -> Chronology:
-    """Read a chronology file; raise ChronologyReadError naming the file when it cannot be read."""
+def read_chronology(
+    path: str | os.PathLike[str], agency: str | None = None, *, check_bytes: bool = True
+) -> Chronology:
+    """Read a chronology file; raise ChronologyReadError naming the file when it cannot be read.
+
+    Rows and columns are bounded by LIMITS while the file is read (ChronologyTooLarge). With
+    ``check_bytes=False`` (the command, reading the person's own files) the file's size is not
+    limited.
+    """
     name = os.fspath(path)
     suffix = Path(name).suffix.lower()
     reader = _READERS.get(suffix)
@@ -120,7 +184,10 @@ def read_chronology(path: str | os.PathLike[str], agency: str | None = None) -> 
                 f"{name}: not a chronology: expected a .csv, .xlsx or .docx file with the columns"
                 f" {EXPECTED_HEADINGS}"
             )
-        check_size(name)
+        if check_bytes:
+            check_size(name)
+        elif os.stat(name).st_size == 0:
+            raise ChronologyReadError(f"{name}: the file is empty")
         found_agency, table = reader(name)
         resolved = agency or found_agency or Path(name).stem
         return _build(name, resolved, table)
@@ -260,8 +327,11 @@ def _build(name: str, agency: str, table: _Table) -> Chronology:
             values = [*values, *(["" if all_text else None] * (width - len(values)))]
         if all_text:
             texts = [v.strip() for v in values]  # type: ignore[union-attr]
-        else:
-            texts = [to_text(v).strip() if v is not None else "" for v in values]
+        else:  # spreadsheet cells: mostly text already, so test that first
+            texts = [
+                v.strip() if v.__class__ is str else to_text(v).strip() if v is not None else ""
+                for v in values
+            ]
         if not any(texts):
             continue  # wholly blank rows are skipped, but keep their number
         date_value = values[date_index]
@@ -317,28 +387,73 @@ _DELIMITERS = (",", ";", "\t")
 
 
 def _read_csv(name: str) -> tuple[str | None, _Table]:
-    """Read a delimited text file: UTF-8 (BOM or not) or UTF-16 with BOM, else cp1252."""
+    """Read a delimited text file: UTF-8 (BOM or not) or UTF-16 with BOM, else cp1252.
+
+    The file is read as a stream, record by record, and reading stops at the first record past
+    LIMITS: a file far over the bounds costs no more than one at them.
+    """
     with open(name, "rb") as handle:
-        data = handle.read()
-    text = _decode(name, data)
-    for delimiter in sorted(_DELIMITERS, key=lambda d: -text.count(d, 0, 8192)):
-        index, found = _locate_header(_csv_head(text, delimiter))
-        if index is not None:
-            break
-    else:
-        raise _no_header(name, found if isinstance(found, list) else [], "header row")
+        start = handle.read(8192)
+    if start.startswith(b"\xef\xbb\xbf"):
+        return _read_csv_as(name, "utf-8-sig", "replace")
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _read_csv_as(name, "utf-16", "replace")
+    if b"\x00" in start:
+        raise ChronologyReadError(
+            f"{name}: not a text (CSV) file; expected a .csv, .xlsx or .docx chronology with the"
+            f" columns {EXPECTED_HEADINGS}"
+        )
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise ChronologyReadError(f"{name}: cannot be read as CSV ({exc})") from exc
-    rows = list(enumerate(records[index + 1 :], start=1))
-    return _agency_from_lines(records[:index]), _Table(records[index], rows)  # type: ignore[arg-type]
+        return _read_csv_as(name, "utf-8", "strict")
+    except UnicodeDecodeError:  # not UTF-8 after all: start again as Windows-1252
+        return _read_csv_as(name, "cp1252", "replace")
+
+
+def _read_csv_as(name: str, encoding: str, errors: str) -> tuple[str | None, _Table]:
+    with open(name, encoding=encoding, errors=errors, newline="") as stream:
+        text = stream.read(65536)
+        for delimiter in sorted(_DELIMITERS, key=lambda d: -text.count(d, 0, 8192)):
+            index, found = _locate_header(_csv_head(text, delimiter))
+            if index is not None:
+                break
+        else:
+            raise _no_header(name, found if isinstance(found, list) else [], "header row")
+        stream.seek(0)
+        try:
+            reader = csv.reader(stream, delimiter=delimiter)
+            above = list(itertools.islice(reader, index))
+            header = next(reader)
+            rows = _bounded_records(name, header, reader)
+        except csv.Error as exc:
+            raise ChronologyReadError(f"{name}: cannot be read as CSV ({exc})") from exc
+    return _agency_from_lines(above), _Table(header[: LIMITS.columns], rows)  # type: ignore[arg-type]
+
+
+def _bounded_records(
+    name: str, header: list[str], records: Iterable[list[str]]
+) -> list[tuple[int, list[object]]]:
+    """The records under the header, numbered, refused at the first one past LIMITS."""
+    bound, most = LIMITS.columns, LIMITS.rows
+    if len(header) > bound and (column := _first_filled_beyond(header, bound)):
+        raise _too_many_columns(name, 0, column)
+    rows: list[tuple[int, list[object]]] = []
+    for number, record in enumerate(records, start=1):
+        if len(record) > bound:
+            if column := _first_filled_beyond(record, bound):
+                raise _too_many_columns(name, number, column)
+            record = record[:bound]
+        if number > most:
+            if any(cell.strip() for cell in record):
+                raise _too_many_rows(name, number)
+            continue  # blank lines below the table: not kept
+        rows.append((number, record))  # type: ignore[arg-type]
+    return rows
 
 
 def _csv_head(text: str, delimiter: str) -> list[list[str]]:
     """The first records, where the header should be (a quoted cell may span lines: it is
     still one row as the author sees it)."""
-    reader = csv.reader(io.StringIO(text[:65536], newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     head: list[list[str]] = []
     # On a fault, what was read before it may still hold the header.
     with contextlib.suppress(csv.Error):
@@ -346,80 +461,83 @@ def _csv_head(text: str, delimiter: str) -> list[list[str]]:
     return head
 
 
-def _decode(name: str, data: bytes) -> str:
-    """Bytes to text: a BOM decides; else UTF-8 if it is valid; else Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    if b"\x00" in data[:8192]:
-        raise ChronologyReadError(
-            f"{name}: not a text (CSV) file; expected a .csv, .xlsx or .docx chronology with the"
-            f" columns {EXPECTED_HEADINGS}"
-        )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 # -- XLSX ---------------------------------------------------------------------------------------
 
 
 def _read_xlsx(name: str) -> tuple[str | None, _Table]:
-    """Read the first visible sheet that holds the header row."""
+    """Read the first visible sheet that holds the header row.
+
+    Each sheet is streamed row by row (sheets.py): a sheet whose first hundred rows hold no
+    header is left unread, and reading stops at the first row past LIMITS.
+    """
     check_office_zip(name, ".xlsx")
-    check_xlsx_merges(name)
-    import openpyxl  # slow to import: a CSV-only run never loads it
+    # No check_xlsx_merges: it guarded openpyxl, which made an object for every merged cell;
+    # sheets.py makes none, and _unmerge_xlsx follows a range no further than the data.
+    from casereview.chronologies import sheets  # openpyxl is slow to import: not for a CSV
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and validation it skips
-            book = openpyxl.load_workbook(name, data_only=True)
+            book = sheets.open_workbook(name)
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
         raise ChronologyReadError(f"{name}: cannot be read as a spreadsheet ({exc})") from exc
     missing: list[str] = []
-    for sheet in book.worksheets:
-        if sheet.sheet_state != "visible":
-            continue
-        grid = _sparse_cells(sheet)
-        head = [_row_values(grid.get(row, {})) for row in range(1, _HEADER_SEARCH_ROWS + 1)]
-        index, found = _locate_header(head)
-        if index is None:
-            missing = missing or (found if isinstance(found, list) else [])
-            continue
-        header_row = index + 1
-        merges = _unmerge_xlsx(sheet, grid, header_row)
-        table = _Table(
-            head[index],
-            [
-                (row - header_row, _row_values(grid[row]))
-                for row in sorted(grid)
-                if row > header_row
-            ],
-            merges,
-            to_text=cell_text,
-        )
-        return _agency_from_lines(head[:index]), table
+    try:
+        for sheet in book.sheets:
+            if sheet.state != "visible":
+                continue
+            found = _read_sheet(name, sheets.SheetRows(book, sheet))
+            if isinstance(found, list):
+                missing = missing or found
+                continue
+            return found
+    finally:
+        book.close()
     raise _no_header(name, missing, "sheet")
 
 
-_MAX_COLUMNS = 200  # the pro forma has seven; a cell far to the right is not part of the table
-
-
-def _sparse_cells(sheet: object) -> dict[int, dict[int, object]]:
-    """The sheet's non-empty cells by row and column (1-based).
-
-    Only the cells the file holds are visited: walking the sheet's full dimensions would let
-    one stray cell at XFD1048576 cost billions of steps.
-    """
+def _read_sheet(name: str, rows: Any) -> tuple[str | None, _Table] | list[str]:
+    """The sheet's agency and table, or the headings a near miss lacks when it has no header."""
+    bound, most = LIMITS.columns, LIMITS.rows
+    above: dict[int, dict[int, object]] = {}  # the rows down to the header
+    header_row = 0
+    columns: dict[int, str] | None = None
     grid: dict[int, dict[int, object]] = {}
-    # openpyxl keeps a worksheet's cells in this dict; there is no public sparse view.
-    for (row, column), cell in sheet._cells.items():  # type: ignore[attr-defined]
-        value = cell.value
-        if value is not None and column <= _MAX_COLUMNS:
-            grid.setdefault(row, {})[column] = value
-    return grid
+    reading = iter(rows)
+    try:
+        for row, cells in reading:  # cells: those holding a value (maybe only spaces)
+            if columns is None:
+                if row > _HEADER_SEARCH_ROWS:
+                    break
+                above[row] = cells
+                columns = header_columns(_row_values(cells))
+                if columns is not None:
+                    header_row = row
+                    if (beyond := _filled_beyond(cells, bound)) is not None:
+                        raise _too_many_columns(name, 0, beyond)
+                continue
+            if not cells:
+                continue
+            number = row - header_row
+            if max(cells) > bound and (beyond := _filled_beyond(cells, bound)) is not None:
+                raise _too_many_columns(name, number, beyond)
+            if number > most and any(_filled(value) for value in cells.values()):
+                raise _too_many_rows(name, number)
+            grid[row] = cells
+    finally:
+        reading.close()  # a sheet left part-read closes its part now
+    head = [_row_values(above.get(row, {})) for row in range(1, max(above, default=0) + 1)]
+    if columns is None:
+        _, near = _locate_header(head)
+        return near if isinstance(near, list) else []
+    merges = _unmerge_xlsx(rows.merged, above, grid, header_row)
+    table = _Table(
+        head[header_row - 1],
+        [(row - header_row, _row_values(grid[row])) for row in sorted(grid)],
+        merges,
+        to_text=cell_text,
+    )
+    return _agency_from_lines(head[: header_row - 1]), table
 
 
 def _row_values(cells: Mapping[int, object]) -> list[object]:
@@ -430,21 +548,27 @@ def _row_values(cells: Mapping[int, object]) -> list[object]:
 
 
 def _unmerge_xlsx(
-    sheet: object, grid: dict[int, dict[int, object]], header_row: int
+    refs: Iterable[str],
+    above: Mapping[int, Mapping[int, object]],
+    grid: dict[int, dict[int, object]],
+    header_row: int,
 ) -> dict[int, dict[int, tuple[int, int]]]:
     """Give every row of a merged range its anchor's value; note the ranges that span rows.
 
     Returns {row number: {column index: (first row number, last row number)}}. A range is
     followed no further than the last row holding data.
     """
+    from openpyxl.worksheet.cell_range import CellRange
+
     merges: dict[int, dict[int, tuple[int, int]]] = {}
     last_row = max(grid, default=0)
-    for cell_range in sheet.merged_cells.ranges:  # type: ignore[attr-defined]
+    for ref in refs:
+        cell_range = CellRange(ref)
         top, column = cell_range.min_row, cell_range.min_col
         bottom = min(cell_range.max_row, last_row)
-        if bottom <= header_row or column > _MAX_COLUMNS:
+        if bottom <= header_row or column > LIMITS.columns:
             continue
-        anchor = grid.get(top, {}).get(column)
+        anchor = (grid if top > header_row else above).get(top, {}).get(column)
         first = max(top, header_row + 1)
         span = (first - header_row, bottom - header_row)
         for row in range(first, bottom + 1):
@@ -479,13 +603,18 @@ def _read_docx(name: str) -> tuple[str | None, _Table]:
             if table is None:
                 lines.append([element.text or ""])
             continue
-        grid, spans = _docx_grid(element)
+        grid, spans, wide = _docx_grid(element)
         index, found = _locate_header(grid)
         if index is None:
             missing = missing or (found if isinstance(found, list) else [])
             if table is None:
                 lines.extend(grid)
             continue
+        start = table.rows[-1][0] if table is not None and table.rows else 0
+        for position, column in sorted(wide.items()):
+            if position >= index:
+                number = start + position - index if position > index else 0
+                raise _too_many_columns(name, number, column)
         keys = tuple(_normal_heading(cell) for cell in grid[index])
         if table is None:
             lines.extend(grid[:index])
@@ -493,7 +622,7 @@ def _read_docx(name: str) -> tuple[str | None, _Table]:
             header_keys = keys
         elif keys != header_keys:
             grid, spans = _reorder_columns(grid, spans, index, table.header)
-        _append_docx_rows(table, grid, spans, index)
+        _append_docx_rows(name, table, grid, spans, index)
     if table is None:
         raise _no_header(name, missing, "table")
     return _agency_from_lines(lines), table
@@ -538,13 +667,21 @@ def _reorder_columns(
 
 
 def _append_docx_rows(
-    table: _Table, grid: list[list[object]], spans: list[dict[int, tuple[int, int]]], index: int
+    name: str,
+    table: _Table,
+    grid: list[list[object]],
+    spans: list[dict[int, tuple[int, int]]],
+    index: int,
 ) -> None:
     """Add a Word table's rows under its header, numbering on from the rows already read."""
     start = table.rows[-1][0] if table.rows else 0
     offset = index + 1
     for position, cells in enumerate(grid[offset:], start=offset):
         number = start + position - index
+        if number > LIMITS.rows:
+            if any(_filled(cell) for cell in cells):
+                raise _too_many_rows(name, number)
+            continue
         row_spans = {
             column: (max(first, offset) - index + start, last - index + start)
             for column, (first, last) in spans[position].items()
@@ -554,8 +691,11 @@ def _append_docx_rows(
         table.rows.append((number, cells))
 
 
-def _docx_grid(tbl: object) -> tuple[list[list[object]], list[dict]]:
+def _docx_grid(tbl: object) -> tuple[list[list[object]], list[dict], dict[int, int]]:
     """A Word table as a grid of cell texts, each merged cell's text read once.
+
+    Cells after column LIMITS.columns are left out; ``wide`` maps each row that had text there
+    to the first such column (1-based), for the caller to refuse if the row is in the table.
 
     A cell spanning columns (w:gridSpan, or legacy w:hMerge) holds its text in its first
     column only; a cell merged down rows (w:vMerge) gives its text to every row it spans, and
@@ -563,23 +703,30 @@ def _docx_grid(tbl: object) -> tuple[list[list[object]], list[dict]]:
     """
     grid: list[list[object]] = []
     states: list[dict[int, str]] = []
+    wide: dict[int, int] = {}
+    bound = LIMITS.columns
     for tr in tbl.iterchildren(_W_TR):  # type: ignore[attr-defined]
         cells: dict[int, object] = {}
         row_state: dict[int, str] = {}
         column = _grid_before(tr)
         for tc in tr.iterchildren(_W_TC):
             span, vmerge, hmerge = _tc_layout(tc)
-            if hmerge != "continue":
-                cells[column] = _tc_text(tc)
-            if vmerge:
-                row_state[column] = vmerge
+            if column >= bound:
+                # A gridSpan can put a cell anywhere: never build a row out to it.
+                if hmerge != "continue" and _tc_text(tc).strip():
+                    wide.setdefault(len(grid), column + 1)
+            else:
+                if hmerge != "continue":
+                    cells[column] = _tc_text(tc)
+                if vmerge:
+                    row_state[column] = vmerge
             column += span
         width = max(cells, default=-1) + 1
         grid.append([cells.get(i, "") for i in range(width)])
         states.append(row_state)
     spans: list[dict[int, tuple[int, int]]] = [{} for _ in grid]
     _resolve_vertical_merges(grid, states, spans)
-    return grid, spans
+    return grid, spans, wide
 
 
 def _resolve_vertical_merges(

@@ -318,9 +318,13 @@ def staff_initials_missing(submission: ChronologySubmission, entries=None) -> li
         if first:
             listed.add(first.upper().replace(".", ""))
     used: dict[str, None] = {}
-    rows = entries if entries is not None else submission.entries.only("staff")
-    for entry in rows:
-        for initials in _INITIALS.findall(entry.staff.replace(".", "")):
+    staff = (
+        (entry.staff for entry in entries)
+        if entries is not None
+        else ChronologyEntry.objects.filter(submission=submission).values_list("staff", flat=True)
+    )
+    for text in staff:
+        for initials in _INITIALS.findall(text.replace(".", "")):
             used.setdefault(initials, None)
     return [initials for initials in used if initials not in listed]
 
@@ -410,9 +414,13 @@ class MergedView:
     merged: Merged
     entries: dict[tuple[str, int], ChronologyEntry]
     submissions: list[ChronologySubmission]
+    marks: dict[int, list[PanelMark]]
 
     def entry(self, row) -> ChronologyEntry:
         return self.entries[(row.file, row.number)]
+
+    def marks_of(self, entry: ChronologyEntry) -> list[PanelMark]:
+        return self.marks.get(entry.pk, [])
 
 
 def current_submissions(review: Review) -> list[ChronologySubmission]:
@@ -432,8 +440,14 @@ def merged_for(review: Review, *, with_marks: bool = True) -> MergedView:
     entries = ChronologyEntry.objects.filter(submission__in=submissions).order_by(
         "submission_id", "number"
     )
+    # One query by join, not a prefetch: a prefetch lists every row's id in the query, which
+    # SQLite refuses beyond 32,766 of them (two agencies at the row limit).
+    marks: dict[int, list[PanelMark]] = {}
     if with_marks:
-        entries = entries.prefetch_related("marks__marked_by")
+        for mark in PanelMark.objects.filter(entry__submission__in=submissions).select_related(
+            "marked_by"
+        ):
+            marks.setdefault(mark.entry_id, []).append(mark)
     grouped: dict[int, list[ChronologyEntry]] = {s.pk: [] for s in submissions}
     for entry in entries:
         grouped[entry.submission_id].append(entry)
@@ -450,7 +464,7 @@ def merged_for(review: Review, *, with_marks: bool = True) -> MergedView:
         )
         for e in rows:
             lookup[(str(pk), e.number)] = e
-    return MergedView(merge(chronologies, problems=problems), lookup, submissions)
+    return MergedView(merge(chronologies, problems=problems), lookup, submissions, marks)
 
 
 def data_version(submissions: Iterable[ChronologySubmission]) -> str:

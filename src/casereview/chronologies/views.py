@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casereview.core import models as audit
+from casereview.core.pagination import PER_PAGE, page_href, paginate
 from casereview.core.permissions import can, gate
 from casereview.core.serving import EXPORT_LIFETIME, serve_stored
 from casereview.core.uploads import UploadRefused
@@ -101,7 +102,8 @@ def commission_page(request: HttpRequest, obj: AgencyCommission) -> HttpResponse
     else:
         shown = next((v for v in versions if v.status == SubmissionStatus.SUBMITTED), None)
     draft = next((v for v in versions if v.is_draft), None)
-    entries = list(shown.entries.all()) if shown else []
+    pagination = paginate(request, shown.entries.all(), fragment="rows") if shown else None
+    entries = list(pagination.items) if pagination else []
     _decorate(entries)
     _read(
         "CHRONOLOGY_VIEWED",
@@ -110,6 +112,7 @@ def commission_page(request: HttpRequest, obj: AgencyCommission) -> HttpResponse
         shown or commission,
         rows=len(entries),
         version=shown.version if shown else None,
+        page=pagination.page.number if pagination else None,
     )
     context = {
         "review": review,
@@ -118,9 +121,10 @@ def commission_page(request: HttpRequest, obj: AgencyCommission) -> HttpResponse
         "draft": draft,
         "versions": [v for v in versions if not v.is_draft],
         "entries": entries,
+        "pagination": pagination,
         "headings": TEXT_HEADINGS,
         "can_submit": can(request.user, "commission.submit", commission),
-        "missing_initials": services.staff_initials_missing(shown, entries) if shown else [],
+        "missing_initials": services.staff_initials_missing(shown) if shown else [],
     }
     return render(request, "chronologies/commission.html", context)
 
@@ -172,7 +176,8 @@ def _draft_of(commission) -> ChronologySubmission | None:
 
 
 def _draft_page(request, commission, draft, *, row_form=None, submit_form=None, refusal=None):
-    entries = list(draft.entries.all())
+    pagination = paginate(request, draft.entries.all(), fragment="rows")
+    entries = list(pagination.items)
     _decorate(entries)
     _read(
         "CHRONOLOGY_DRAFT_VIEWED",
@@ -181,23 +186,35 @@ def _draft_page(request, commission, draft, *, row_form=None, submit_form=None, 
         draft,
         rows=len(entries),
         version=draft.version,
+        page=pagination.page.number,
     )
+    # The whole draft's numbers and problems in one query: the counts, and which page holds
+    # each row a refusal names.
+    position: dict[int, int] = {}
     counts = {ERROR: 0, WARNING: 0}
-    for entry in entries:
-        for problem in entry.problems:
+    for index, (number, problems) in enumerate(draft.entries.values_list("number", "problems")):
+        position[number] = index
+        for problem in problems:
             if problem["severity"] in counts:
                 counts[problem["severity"]] += 1
+    refusal_links = [
+        (_draft_url(commission, pagination.page_of(position.get(number, 0)), number), message)
+        for number, message in (refusal.details if refusal is not None else [])
+    ]
     context = {
         "review": commission.review,
         "commission": commission,
         "draft": draft,
         "entries": entries,
+        "pagination": pagination,
+        "total": pagination.page.paginator.count,
         "headings": TEXT_HEADINGS,
         "counts": counts,
+        "refusal_links": refusal_links,
         "row_form": row_form or RowForm(),
         "submit_form": submit_form or SubmitForm(initial={"staff_ids": draft.staff_ids}),
         "refusal": refusal,
-        "missing_initials": services.staff_initials_missing(draft, entries),
+        "missing_initials": services.staff_initials_missing(draft),
         "form": row_form if row_form is not None and row_form.errors else submit_form,
     }
     return render(request, "chronologies/draft.html", context)
@@ -229,16 +246,28 @@ def draft(request: HttpRequest, obj: AgencyCommission) -> HttpResponse:
                 submission=current, data=form.cleaned_data, by=request.user
             )
             messages.success(request, f"Row {entry.number} added.")
-            return redirect(_draft_url(commission) + f"#row-{entry.number}")
+            return redirect(_draft_row_url(commission, entry))
         return _draft_page(request, commission, current, row_form=form)
     return _draft_page(request, commission, current)
 
 
-def _draft_url(commission) -> str:
-    return reverse(
+def _draft_url(commission, page: int = 1, number: int | None = None) -> str:
+    """The draft's address, at a page and a row when given."""
+    url = reverse(
         "chronologies:draft",
         kwargs={"pk": commission.review_id, "commission_pk": commission.pk},
     )
+    if page > 1:
+        url += f"?page={page}"
+    return url + (f"#row-{number}" if number is not None else "")
+
+
+def _draft_row_url(commission, entry: ChronologyEntry) -> str:
+    """The draft's page that shows this row, at the row."""
+    before = ChronologyEntry.objects.filter(
+        submission_id=entry.submission_id, number__lt=entry.number
+    ).count()
+    return _draft_url(commission, before // PER_PAGE + 1, entry.number)
 
 
 @gate("commission.submit", lookup=commission_lookup)
@@ -275,7 +304,7 @@ def row_edit(request: HttpRequest, obj: AgencyCommission, row_pk: int) -> HttpRe
             messages.info(request, f"Row {entry.number} saved. It still has problems: see below.")
         else:
             messages.success(request, f"Row {entry.number} saved. It has no problems now.")
-        return redirect(_draft_url(commission) + f"#row-{entry.number}")
+        return redirect(_draft_row_url(commission, entry))
     if request.method == "GET":
         _read(
             "CHRONOLOGY_ROW_VIEWED",
@@ -350,7 +379,7 @@ def _display_rows(view: services.MergedView) -> list[dict]:
         entry = view.entry(row)
         other = pairs.get(id(row))
         gap = gap_before.get(position)
-        marks = list(entry.marks.all())
+        marks = view.marks_of(entry)
         rows.append(
             {
                 "row": row,
@@ -404,6 +433,33 @@ def _keep(item: dict, data: dict) -> bool:
     return not (flag == "gap" and not item["gap"])
 
 
+def _link_discrepancies(request, review, pagination, rows: list[dict], everything: list[dict]):
+    """Point each shown discrepancy at the page holding the other row: this page's list when
+    the filters keep it, else the unfiltered list."""
+    filtered = {item["entry"].pk: n for n, item in enumerate(rows)}
+    unfiltered: dict[int, int] | None = None
+    for item in pagination.items:
+        other = item["discrepancy"]
+        if other is None:
+            continue
+        pk = other["entry"].pk
+        if pk in filtered:
+            page = pagination.page_of(filtered[pk])
+            same = page == pagination.page.number
+            other["href"] = f"#row-{pk}" if same else page_href(request, page, fragment=f"row-{pk}")
+            continue
+        if unfiltered is None:
+            unfiltered = {item["entry"].pk: n for n, item in enumerate(everything)}
+        other["href"] = _merged_url(review, pagination.page_of(unfiltered.get(pk, 0)), pk)
+
+
+def _merged_url(review, page: int = 1, entry_pk: int | None = None) -> str:
+    url = reverse("chronologies:merged", args=[review.pk])
+    if page > 1:
+        url += f"?page={page}"
+    return url + (f"#row-{entry_pk}" if entry_pk is not None else "")
+
+
 def _latest_approval(review, submissions):
     approval = (
         ChronologyApproval.objects.filter(review=review).select_related("approved_by").first()
@@ -425,12 +481,16 @@ def merged(request: HttpRequest, obj: Review) -> HttpResponse:
     data = filters.cleaned_data if filters.is_valid() else {}
     everything = _display_rows(view)
     rows = [item for item in everything if _keep(item, data)]
+    pagination = paginate(request, rows, fragment="merged")
+    _link_discrepancies(request, review, pagination, rows, everything)
     _read(
         "CHRONOLOGY_MERGED_VIEWED",
         request,
         review,
         review,
-        rows=len(rows),
+        rows=len(pagination.items),
+        matching=len(rows),
+        page=pagination.page.number,
         filters={k: str(v) for k, v in data.items() if v},
     )
     commissions = list(review.commissions.select_related("agency"))
@@ -438,7 +498,9 @@ def merged(request: HttpRequest, obj: Review) -> HttpResponse:
     context = {
         "review": review,
         "referral": review.referral,
-        "rows": rows,
+        "rows": pagination.items,
+        "pagination": pagination,
+        "matching": len(rows),
         "total": len(everything),
         "filtered": bool(data and any(data.values())),
         "filters": filters,
@@ -502,7 +564,11 @@ def mark(request: HttpRequest, obj: Review, row_pk: int) -> HttpResponse:
             request,
             f"{entry.submission.commission.agency.name} row {entry.number} marked.",
         )
-        return redirect(reverse("chronologies:merged", args=[review.pk]) + f"#row-{entry.pk}")
+        view = services.merged_for(review, with_marks=False)
+        position = next(
+            (n for n, row in enumerate(view.merged.rows) if view.entry(row).pk == entry.pk), 0
+        )
+        return redirect(_merged_url(review, position // PER_PAGE + 1, entry.pk))
     if request.method == "GET":
         _read("CHRONOLOGY_ROW_VIEWED", request, review, entry, row=entry.number)
     _decorate([entry])

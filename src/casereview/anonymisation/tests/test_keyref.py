@@ -89,3 +89,20 @@ def test_a_written_key_reads_back_the_same(tmp_path):
 )
 def test_suggested_labels_are_stable_and_free(category, existing, role, relationship, expected):
     assert suggest_label(category, existing, role=role, relationship=relationship) == expected
+
+
+def _people(count: int) -> str:
+    rows = "".join(f"Person{n} Quill,Person {n},family,\n" for n in range(count))
+    return "name,label,category,aliases\n" + rows
+
+
+def test_a_key_of_two_thousand_rows_is_read():
+    assert len(parse_key_csv(_people(2_000))) == 2_000
+
+
+def test_a_key_of_two_thousand_and_one_rows_is_refused_with_the_limit_and_the_row():
+    with pytest.raises(KeyReferenceError) as caught:
+        parse_key_csv(_people(2_001) + "Person X Quill,not valid,nonsense,\n")
+    message = str(caught.value)
+    assert "at most 2,000 people and places" in message
+    assert "row 2,002 of the file" in message  # refused there: the bad row after it is not read

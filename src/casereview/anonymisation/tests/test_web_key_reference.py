@@ -291,3 +291,36 @@ def test_each_read_of_the_key_records_exactly_one_event(cast, as_person, keyed_r
         cast.admin,
         keyed_review.referral_id,
     )
+
+
+def _people_csv(count: int, start: int = 0) -> str:
+    rows = "".join(f"Person{n} Quill,Person {n},family,\n" for n in range(start, start + count))
+    return "name,label,category,aliases\n" + rows
+
+
+def test_an_import_of_more_than_two_thousand_rows_is_refused_with_the_limit(
+    cast, as_person, review
+):
+    response = _import(as_person(cast.admin), review, _people_csv(2_001))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "at most 2,000 people and places" in page
+    assert "row 2,002 of the file" in page
+    assert not review.key_entries.exists()
+
+
+def test_an_import_that_would_take_the_key_past_two_thousand_is_refused(cast, as_person, review):
+    client = as_person(cast.admin)
+    assert _import(client, review, _people_csv(1_500)).status_code == 302
+    page = _import(client, review, _people_csv(501, start=1_500)).content.decode()
+    assert "at most 2,000 people and places" in page
+    assert "This key has 1,500 and the file would add 501." in page
+    assert review.key_entries.count() == 1_500
+
+
+def test_adding_a_person_to_a_full_key_is_refused_with_the_limit(cast, as_person, review):
+    client = as_person(cast.admin)
+    assert _import(client, review, _people_csv(2_000)).status_code == 302
+    response = client.post(_url("key-reference", review), _entry(name="Rosa Quill"))
+    assert "at most 2,000 people and places" in response.content.decode()
+    assert review.key_entries.count() == 2_000

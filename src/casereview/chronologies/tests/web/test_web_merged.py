@@ -262,18 +262,24 @@ def test_the_panel_without_export_rights_cannot_export(cast, as_person, both_sen
     assert not ExportJob.objects.exists()
 
 
-def test_the_merged_page_uses_the_same_number_of_queries_for_10_or_200_rows(
-    cast, as_person, review, police_commission, health_commission, health_author
+def test_the_merged_page_uses_the_same_number_of_queries_for_10_or_1000_rows(
+    cast,
+    as_person,
+    review,
+    police_commission,
+    health_commission,
+    health_author,
+    django_assert_num_queries,
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client = as_person(cast.manager)
-    counts = []
-    for n in (10, 200):
+    counted = 0
+    for n in (10, 1_000):
         rows = [
             row(
-                (dt.date(2024, 1, 1) + dt.timedelta(days=i)).strftime("%d/%m/%Y"),
+                (dt.date(2021, 1, 1) + dt.timedelta(days=i)).strftime("%d/%m/%Y"),
                 f"Officer number {i} saw Child A at home with Mother A.",
             )
             for i in range(n)
@@ -282,12 +288,17 @@ def test_the_merged_page_uses_the_same_number_of_queries_for_10_or_200_rows(
         sent(health_commission, rows[: n // 2], health_author)
         entry = ChronologyEntry.objects.filter(submission__status="submitted").first()
         services.chronology_mark(entry=entry, kind="key-decision", note="A note.", by=cast.manager)
-        client.get(merged_url(review))
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(merged_url(review))
+        last_page = merged_url(review) + "?page=999"  # the nearest page: the last
+        client.get(last_page)
+        if n == 10:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(last_page)
+            counted = len(queries)
+        else:
+            with django_assert_num_queries(counted):
+                response = client.get(last_page)
         assert f"Officer number {n - 1} saw" in response.content.decode()
-        counts.append(len(queries))
-    assert counts[0] == counts[1], counts
+        assert len(response.content) < 1_000_000
 
 
 def test_a_panel_member_taken_off_the_review_cannot_download_their_earlier_export(
