@@ -80,7 +80,7 @@ def run_check(args: argparse.Namespace) -> int:
     unreadable = False
     for chron_path, agency in _file_arguments(args.files):
         try:
-            chron = read_chronology(chron_path, agency, check_bytes=False)
+            chron = read_chronology(chron_path, agency)
         except ChronologyReadError as exc:
             _complain(str(exc))
             unreadable = True
@@ -115,7 +115,7 @@ def run_merge(args: argparse.Namespace) -> int:
     with _no_cycle_collection():
         for chron_path, agency in _file_arguments(args.files):
             try:
-                chronologies.append(read_chronology(chron_path, agency, check_bytes=False))
+                chronologies.append(read_chronology(chron_path, agency))
             except ChronologyReadError as exc:
                 _complain(str(exc))
                 unreadable = True

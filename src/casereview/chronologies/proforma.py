@@ -160,14 +160,12 @@ def split_file_argument(argument: str) -> tuple[str | None, str]:
     return None, argument
 
 
-def read_chronology(
-    path: str | os.PathLike[str], agency: str | None = None, *, check_bytes: bool = True
-) -> Chronology:
+def read_chronology(path: str | os.PathLike[str], agency: str | None = None) -> Chronology:
     """Read a chronology file; raise ChronologyReadError naming the file when it cannot be read.
 
-    Rows and columns are bounded by LIMITS while the file is read (ChronologyTooLarge). With
-    ``check_bytes=False`` (the command, reading the person's own files) the file's size is not
-    limited.
+    Rows and columns are bounded by LIMITS while the file is read (ChronologyTooLarge). Bytes
+    are not: an upload's size is the upload gate's (``core.uploads``), and the command reads the
+    person's own files.
     """
     name = os.fspath(path)
     suffix = Path(name).suffix.lower()
@@ -184,10 +182,7 @@ def read_chronology(
                 f"{name}: not a chronology: expected a .csv, .xlsx or .docx file with the columns"
                 f" {EXPECTED_HEADINGS}"
             )
-        if check_bytes:
-            check_size(name)
-        elif os.stat(name).st_size == 0:
-            raise ChronologyReadError(f"{name}: the file is empty")
+        check_size(name)
         found_agency, table = reader(name)
         resolved = agency or found_agency or Path(name).stem
         return _build(name, resolved, table)

@@ -195,9 +195,12 @@ def test_the_command_refuses_a_file_over_the_row_limit_with_exit_2(tmp_path, cap
 
 
 def test_the_command_reads_a_file_over_the_upload_byte_limit(tmp_path, monkeypatch, capsys):
-    from casereview.chronologies import safety
+    import dataclasses
 
-    monkeypatch.setattr(safety, "MAX_FILE_BYTES", 10)
+    from casereview.core import uploads
+
+    tiny = dataclasses.replace(uploads.KINDS["chronology"], max_bytes=10)
+    monkeypatch.setitem(uploads.KINDS, "chronology", tiny)
     path = write_csv(tmp_path / "own.csv", [_row()])
     assert main(["chronology", "check", str(path)]) == 0
     assert main(["chronology", "merge", str(path), "-o", str(tmp_path / "out.csv")]) == 0
