@@ -8,6 +8,7 @@ name, never a person's (SECURITY.md DOC-1).
 from __future__ import annotations
 
 import io
+import zipfile
 
 from docx import Document as WordDocument
 from docx.enum.section import WD_ORIENT
@@ -72,6 +73,19 @@ def default_template(kind: str) -> bytes:
     templating.neutral_properties(doc, "Casereview")
     out = io.BytesIO()
     doc.save(out)
+    return _fixed_times(out.getvalue())
+
+
+def _fixed_times(package: bytes) -> bytes:
+    """The same package with every part dated 1 January 2000: the default is the same bytes
+    whenever it is made (zip entries otherwise carry the second they were written)."""
+    source = zipfile.ZipFile(io.BytesIO(package))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(info))
     return out.getvalue()
 
 

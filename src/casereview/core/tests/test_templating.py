@@ -233,3 +233,16 @@ def test_no_template_is_rendered_outside_the_one_sandboxed_helper():
 )
 def test_the_static_check_finds_each_way_of_rendering(source):
     assert _engine_uses(source)
+
+
+def test_the_default_letter_is_the_same_bytes_whenever_it_is_made():
+    import datetime as dt
+
+    import time_machine
+
+    from casereview.core import letters
+
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, 0, tzinfo=dt.UTC), tick=False):
+        first = letters.default_template("decision-notice")
+    with time_machine.travel(dt.datetime(2027, 8, 9, 17, 30, 45, tzinfo=dt.UTC), tick=False):
+        assert letters.default_template("decision-notice") == first
