@@ -14,6 +14,9 @@ def pytest_collection_modifyitems(config, items):
         return
     keep, drop = [], []
     for item in items:
+        if item.get_closest_marker("heavy"):
+            drop.append(item)  # heavy checks run once, in the SQLite pass
+            continue
         uses_db = bool(
             {"db", "transactional_db", "django_db_setup"} & set(getattr(item, "fixturenames", ()))
         ) or item.get_closest_marker("django_db")

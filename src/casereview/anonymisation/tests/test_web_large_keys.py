@@ -15,7 +15,7 @@ from casereview.anonymisation.models import KeyEntry, Relation
 
 from .web import *  # noqa: F403
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.heavy]  # once, on SQLite (script/test)
 
 
 def _fill(review, by, count: int, *, start: int = 0) -> None:

@@ -32,7 +32,7 @@ from casereview.core.uploads import (
 )
 from casereview.samples import SAMPLES
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.heavy]  # once, on SQLite (script/test)
 
 
 @functools.cache

@@ -13,7 +13,7 @@ from casereview.chronologies.models import ChronologyEntry, ExportJob
 
 from .conftest import HEADER, row, sent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.heavy]  # once, on SQLite (script/test)
 
 
 def _export_xlsx(client, review, capture):

@@ -28,6 +28,8 @@ from . import policy
 from .conftest import CHRONOLOGY_CSV
 from .test_permission_matrix import BY_NAME, body, is_sign_in_redirect, sends_a_file
 
+pytestmark = pytest.mark.heavy  # the DL-1 walk runs once, on SQLite (script/test)
+
 SOURCE = Path(serving.__file__).resolve().parents[1]  # src/casereview
 UNREGISTERED = ("unregistered", "stored")  # a row whose kind has no rule: no one, by no route
 
