@@ -40,6 +40,9 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 UPLOAD_THREADS = 3
+# How long uploads run before the web process is killed: short in script/test; script/test-slow
+# sets a longer window so ten cycles reach CR-1's 1,000 acknowledged writes.
+UPLOAD_SECONDS = float(os.environ.get("CASEREVIEW_DRILL_UPLOAD_SECONDS", "0"))
 ROWS_TO_EXPORT = 100
 CSV_HEADER = (
     "DATE,CONTACT WITH CHILD,CONTACT WITH PARENTS/CARERS and other family members,"
@@ -437,7 +440,7 @@ class Drill:
             self.kill(worker)
             self.stats["worker_kills"] += 1
             # ... and the web process in the middle of uploads.
-            time.sleep(self.random.uniform(0.3, 1.0))
+            time.sleep(UPLOAD_SECONDS + self.random.uniform(0.3, 1.0))
             self.kill(web)
             self.stats["web_kills"] += 1
             uploading.clear()

@@ -9,6 +9,8 @@ import pytest
 from . import crash_drill
 
 CYCLES = int(os.environ.get("CASEREVIEW_DRILL_CYCLES", "3"))
+# script/test-slow asks for CR-1's figure: at least 1,000 acknowledged writes over ten cycles.
+MIN_ACKED = int(os.environ.get("CASEREVIEW_DRILL_MIN_ACKED", "0"))
 
 
 @pytest.mark.crash_drill
@@ -19,9 +21,10 @@ CYCLES = int(os.environ.get("CASEREVIEW_DRILL_CYCLES", "3"))
 def test_kill_9_during_uploads_and_exports_loses_nothing_and_leaves_nothing_half_done(tmp_path):
     result = crash_drill.run(tmp_path, cycles=CYCLES)
     summary = {k: v for k, v in result.items() if k != "lost"}
+    print("crash drill:", summary)  # the figures, for script/test-slow's output (-s)
 
     assert (result["web_kills"], result["worker_kills"]) == (CYCLES, CYCLES), summary
-    assert result["acknowledged_uploads"] >= CYCLES, summary  # the drill did write
+    assert result["acknowledged_uploads"] >= max(CYCLES, MIN_ACKED), summary  # it did write
     assert result["lost"] == [], summary
     assert result["missing_exports"] == [], summary
     assert result["orphan_files"] == [] and result["rows_without_files"] == [], summary
