@@ -11,11 +11,11 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from casereview.conftest import sign_in
+from casereview.core.tests.browser import watched_tab
 from casereview.referrals.tests.test_browser_journey import (  # noqa: F401 - a fixture
-    CHROMIUM,
     audit_cleared_after,
 )
 
@@ -32,28 +32,9 @@ def session_cookie(audit_cleared_after, cast) -> str:  # noqa: F811 - the fixtur
 
 @pytest.fixture
 def page(live_server, session_cookie) -> Iterator[Page]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = chromium.new_context()
-        cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session_cookie}
-        context.add_cookies([{**cookie, "url": live_server.url}])
-        tab = context.new_page()
-        problems: list[str] = []
-        tab.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-        tab.on(
-            "console",
-            lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None,
-        )
-        try:
-            yield tab
-            assert not problems, problems  # a script refused by the CSP shows up here
-        finally:
-            context.close()
-            chromium.close()
+    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session_cookie}
+    with watched_tab(cookies=[{**cookie, "url": live_server.url}]) as tab:
+        yield tab
 
 
 def test_the_warning_comes_five_minutes_before_and_staying_signed_in_restarts_the_count(

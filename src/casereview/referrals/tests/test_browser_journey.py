@@ -18,13 +18,13 @@ from pathlib import Path
 import pyotp
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from casereview.conftest import PASSWORD
+from casereview.core.tests.browser import watched_tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path("/tmp/casereview-shots")  # noqa: S108 - a fixed place for a person to look
 QUORUM_MESSAGE = (
     "Not enough sub group members took part for the recommendation to be valid (quorum)."
@@ -82,29 +82,8 @@ def accounts(audit_cleared_after, cast) -> dict[str, Account]:
 
 @pytest.fixture
 def page(live_server, accounts) -> Iterator[Page]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = chromium.new_context(viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
-        expect.set_options(timeout=10_000)
-        tab = context.new_page()
-        problems: list[str] = []
-        tab.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-        tab.on(
-            "console",
-            lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None,
-        )
-        try:
-            yield tab
-            # A refused script (Content Security Policy) or a missing file shows up here.
-            assert not problems, problems
-        finally:
-            context.close()
-            chromium.close()
+    with watched_tab(viewport={"width": 1280, "height": 900}) as tab:
+        yield tab
 
 
 def shot(page: Page, name: str) -> None:

@@ -11,10 +11,10 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
+from casereview.core.tests.browser import watched_tab
 from casereview.referrals.tests.test_browser_journey import (
-    CHROMIUM,
     account,
     audit_cleared_after,  # noqa: F401  (lets the flush empty the append-only audit table)
     expect_banner,
@@ -70,32 +70,10 @@ def setting(audit_cleared_after, cast, make_referral) -> dict:  # noqa: F811
 def page(live_server, setting) -> Iterator[Page]:
     """Chromium, failing the test on any script error or refused resource, except the 403s
     the refusal test asks for."""
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = chromium.new_context(viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
-        expect.set_options(timeout=10_000)
-        tab = context.new_page()
-        problems: list[str] = []
-        tab.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-        tab.on(
-            "console",
-            lambda m: (
-                problems.append(f"console: {m.text}")
-                if m.type == "error" and "status of 403" not in m.text
-                else None
-            ),
-        )
-        try:
-            yield tab
-            assert not problems, problems
-        finally:
-            context.close()
-            chromium.close()
+    with watched_tab(
+        viewport={"width": 1280, "height": 900}, allow=lambda text: "status of 403" in text
+    ) as tab:
+        yield tab
 
 
 def upload(page: Page, base: str, setting: dict, agency: str, name: str, content: bytes, kind):
