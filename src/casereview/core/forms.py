@@ -151,3 +151,12 @@ class GovukDateTimeField(forms.MultiValueField):
 
 
 _TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+
+
+def add_refusals(form, refused) -> None:
+    """Put each "not allowed now" message beside the field its rule names (else at the top).
+
+    A rule naming a field the form does not have is shown at the top, never lost."""
+    for refusal in refused.refusals:
+        field = refusal.field if refusal.field in form.fields else None
+        form.add_error(field, refusal.message)

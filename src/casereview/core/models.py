@@ -106,8 +106,18 @@ def record(
     detail: dict | None = None,
     request=None,
 ) -> AuditEvent:
-    """Append one audit event, chained to the last; raises if it cannot be written."""
+    """Append one audit event, chained to the last; raises if it cannot be written.
+
+    The board and case are worked out from ``obj`` when they are not given: the one audit
+    call for every app (no per-app wrappers)."""
     from .middleware import current_request
+    from .permissions import board_of, case_of
+
+    if obj is not None:
+        if board_id is None:
+            board_id = board_of(obj)
+        if referral_id is None:
+            referral_id = case_of(obj)
 
     request = request or current_request()
     with transaction.atomic():

@@ -112,6 +112,23 @@ def case_of(obj) -> int | None:
     return None
 
 
+def board_of(obj) -> int | None:
+    """The board an object belongs to, or None for what belongs to no board (a person)."""
+    if obj._meta.label == "boards.Board":
+        return obj.pk
+    try:
+        board_id = getattr(obj, "board_id", None)
+    except AttributeError:  # a step towards the board is missing
+        return None
+    if board_id is not None:
+        return board_id
+    for step in CASE_STEPS:
+        parent = getattr(obj, step, None) if hasattr(obj, step) else None
+        if parent is not None:
+            return board_of(parent)
+    return None
+
+
 # --- Rules: (access, object) -> bool. One line of docstring each: what they allow. ---
 
 Rule = Callable[[Access, object], bool]

@@ -1,9 +1,10 @@
 """The lifecycle of a case from referral to the chair's decision, as data.
 
-Pure: no database. ``TRANSITIONS`` is the one table of what may follow what and who may
-ask for it; each guard is a small function over frozen facts whose docstring is the
-message a person sees when it refuses. ``docs/lifecycle.md`` is kept in step by a test.
-Who may ask is checked by the permission gate (not yours); guards say "not now".
+Pure: no database. ``MACHINE`` is the one table of what may follow what, and the permission
+each transition asks the gate for (who may ask is the gate's question alone); each guard is a
+small function over frozen facts whose docstring's first paragraph is the message a person
+sees when it refuses, beside the field ``@rule`` names. The mechanism is ``core.lifecycle``'s,
+shared with the review. ``docs/lifecycle.md`` is kept in step by a test.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from casereview.boards.roles import Role
+from casereview.core import lifecycle as machine
+from casereview.core.lifecycle import NotAllowedNow, Transition, rule
+
+__all__ = ["MACHINE", "TRANSITIONS", "Facts", "NotAllowedNow", "Outcome", "Stage"]
 
 
-class Stage(StrEnum):
+class Stage(machine.Stage):
     RECEIVED = "received"
     INFORMATION_GATHERING = "information-gathering"
     SCREENING = "screening"
@@ -23,12 +27,8 @@ class Stage(StrEnum):
     REVIEW_OPEN = "review-open"
     CLOSED = "closed"
 
-    @property
-    def label(self) -> str:
-        return STAGE_LABELS[self]
 
-
-STAGE_LABELS = {
+Stage.LABELS = {
     Stage.RECEIVED: "Referral received",
     Stage.INFORMATION_GATHERING: "Information gathering",
     Stage.SCREENING: "Screening by sub group",
@@ -102,26 +102,31 @@ def facts_recorded(f: Facts) -> bool:
     return f.facts_recorded
 
 
+@rule(field="other_children_note")
 def other_children_considered(f: Facts) -> bool:
     """Say whether other children are at risk and safeguarded (the child died; abuse or neglect is suspected)."""  # noqa: E501
     return f.other_children_considered
 
 
+@rule(field="outcome")
 def outcome_chosen(f: Facts) -> bool:
     """Choose an outcome this board's procedure allows."""
     return f.outcome is not None and f.outcome in f.allowed_outcomes
 
 
+@rule(field="reasons")
 def reasons_given(f: Facts) -> bool:
     """Give the reasons in writing."""
     return bool(f.reasons.strip())
 
 
+@rule(field="participants")
 def quorum_met(f: Facts) -> bool:
     """Not enough sub group members took part for the recommendation to be valid (quorum)."""
     return f.participants >= f.quorum
 
 
+@rule(field="methodology")
 def review_items_complete(f: Facts) -> bool:
     """A recommended review needs its methodology, the agencies asked for reports and the panel agencies."""  # noqa: E501
     if f.outcome is None or not f.outcome.opens_review:
@@ -129,47 +134,39 @@ def review_items_complete(f: Facts) -> bool:
     return bool(f.methodology.strip()) and f.imr_agencies > 0 and f.panel_agencies > 0
 
 
+@rule(field="outcome")
 def opens_a_review(f: Facts) -> bool:
     """This outcome does not open a review."""
     return f.outcome is not None and f.outcome.opens_review
 
 
+@rule(field="outcome")
 def is_no_further_action(f: Facts) -> bool:
     """This outcome is not 'no further action'."""
     return f.outcome is Outcome.NO_FURTHER_ACTION
 
 
+@rule(field="reasons")
 def reasons_where_chair_disagrees(f: Facts) -> bool:
     """The decision differs from the sub group's recommendation: give the reasons in writing."""
     return f.outcome == f.recommended or reasons_given(f)
 
 
+@rule(field="reasons")
 def reasons_where_criteria_departed_from(f: Facts) -> bool:
     """The decision departs from the criteria result: give the reasons in writing."""
     return not f.departs_from_criteria or reasons_given(f)
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    source: Stage
-    target: Stage
-    who: frozenset[Role]
-    guards: tuple[Guard, ...]
-
-
-_STAFF = frozenset({Role.BUSINESS_MANAGER, Role.ADMINISTRATOR})
-
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in [
+MACHINE = machine.Machine.of(
+    "case",
+    [
         Transition(
             "ask_agencies",
             "Ask agencies whether they know the child",
             Stage.RECEIVED,
             Stage.INFORMATION_GATHERING,
-            _STAFF,
+            "referral.ask_agencies",
             (has_agencies_to_ask,),
         ),
         Transition(
@@ -177,7 +174,7 @@ TRANSITIONS: dict[str, Transition] = {
             "Send to the sub group for screening",
             Stage.INFORMATION_GATHERING,
             Stage.SCREENING,
-            _STAFF | {Role.SUBGROUP_MEMBER},
+            "referral.begin_screening",
             (facts_recorded,),
         ),
         Transition(
@@ -185,7 +182,7 @@ TRANSITIONS: dict[str, Transition] = {
             "Record the sub group's recommendation",
             Stage.SCREENING,
             Stage.AWAITING_DECISION,
-            _STAFF | {Role.SUBGROUP_MEMBER},
+            "referral.recommend",
             (
                 facts_recorded,
                 other_children_considered,
@@ -200,7 +197,7 @@ TRANSITIONS: dict[str, Transition] = {
             "Decide to hold a review",
             Stage.AWAITING_DECISION,
             Stage.REVIEW_OPEN,
-            frozenset({Role.CHAIR}),
+            "referral.decide",
             (
                 outcome_chosen,
                 opens_a_review,
@@ -213,7 +210,7 @@ TRANSITIONS: dict[str, Transition] = {
             "Decide no further action",
             Stage.AWAITING_DECISION,
             Stage.CLOSED,
-            frozenset({Role.CHAIR}),
+            "referral.decide",
             (
                 outcome_chosen,
                 is_no_further_action,
@@ -226,36 +223,19 @@ TRANSITIONS: dict[str, Transition] = {
             "Ask the sub group to reconvene",
             Stage.AWAITING_DECISION,
             Stage.SCREENING,
-            frozenset({Role.CHAIR}),
+            "referral.decide",
             (reasons_given,),
         ),
-    ]
-}
+    ],
+)
+TRANSITIONS = MACHINE.transitions
 
 
-class TransitionRefused(Exception):
-    """A transition the procedure does not allow now; ``reasons`` say why."""
-
-    def __init__(self, reasons: list[str]):
-        super().__init__(" ".join(reasons))
-        self.reasons = reasons
-
-
-def refusals(name: str, stage: Stage, facts: Facts) -> list[str]:
+def refusals(name: str, stage: Stage, facts: Facts) -> list[machine.Refusal]:
     """Every reason the transition may not happen now; empty when it may."""
-    transition = TRANSITIONS[name]
-    if stage is not transition.source:
-        return [
-            f"'{transition.label}' is possible only at '{transition.source.label}'; "
-            f"this case is at '{stage.label}'."
-        ]
-    return [_message(g) for g in transition.guards if not g(facts)]
+    return MACHINE.refusals(name, stage, facts)
 
 
 def available(stage: Stage) -> list[Transition]:
     """Transitions that start from this stage."""
-    return [t for t in TRANSITIONS.values() if t.source is stage]
-
-
-def _message(guard: Guard) -> str:
-    return (guard.__doc__ or guard.__name__).strip().splitlines()[0]
+    return MACHINE.available(stage)

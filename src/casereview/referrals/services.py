@@ -14,12 +14,14 @@ from django.utils import timezone
 from casereview.boards.models import Agency, AgencyAnswerRule, Board
 from casereview.core import jobs, timescales
 from casereview.core import models as audit
+from casereview.core.lifecycle import NotAllowedNow, Refusal
 from casereview.core.permissions import require
+from casereview.core.stages import advance
 from casereview.referrals import criteria
 
 from . import lifecycle
 from .deadlines import compute_due, deadline_meet, deadline_set
-from .lifecycle import Outcome, Stage, TransitionRefused
+from .lifecycle import Outcome, Stage
 from .models import (
     AgencyRequest,
     CaseExclusion,
@@ -31,10 +33,6 @@ from .models import (
     Referral,
     end_of_day,
 )
-
-
-class StaleCase(TransitionRefused):
-    """Someone else changed the case first."""
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -79,38 +77,10 @@ def _facts(referral: Referral, **extra) -> lifecycle.Facts:
 def _advance(
     referral: Referral, name: str, *, by, facts: lifecycle.Facts, reasons: str = "", detail=None
 ) -> None:
-    """Check the transition's guards, move the stage with a compare-and-set, record it."""
-    transition = lifecycle.TRANSITIONS[name]
-    require(by, _ACTION[name], referral)
-    problems = lifecycle.refusals(name, referral.stage_enum, facts)
-    if problems:
-        raise TransitionRefused(problems)
-    moved = Referral.objects.filter(pk=referral.pk, stage=transition.source).update(
-        stage=transition.target
+    """Move the case by one transition of its machine (core.stages.advance does the work)."""
+    advance(
+        referral, lifecycle.MACHINE, name, by=by, facts=facts, reasons=reasons, detail=detail
     )
-    if not moved:
-        raise StaleCase(["Someone else changed this case first. Reload the page and try again."])
-    referral.stage = transition.target
-    audit.record(
-        "STAGE_CHANGED",
-        actor=by,
-        board_id=referral.board_id,
-        referral_id=referral.pk,
-        obj=referral,
-        reasons=reasons,
-        detail={"transition": name, "from": transition.source, "to": transition.target}
-        | (detail or {}),
-    )
-
-
-_ACTION = {
-    "ask_agencies": "referral.ask_agencies",
-    "begin_screening": "referral.begin_screening",
-    "recommend": "referral.recommend",
-    "open_review": "referral.decide",
-    "close_no_further_action": "referral.decide",
-    "refer_back": "referral.decide",
-}
 
 
 def next_reference(board: Board, year: int) -> str:
@@ -241,7 +211,7 @@ def agency_request_answer(*, request: AgencyRequest, by, answer: str, informatio
         pk=request.pk, referral__stage__in=[Stage.INFORMATION_GATHERING, Stage.SCREENING]
     ).update(answer=answer, information=information, answered_at=now, answered_by=by)
     if not updated:
-        raise TransitionRefused(
+        raise NotAllowedNow(
             ["Answers can be recorded only while information is gathered or the case is screened."]
         )
     audit.record(
@@ -263,7 +233,7 @@ def referral_record_facts(
     """Record the facts the criteria check is computed from."""
     require(by, "referral.record_facts", referral)
     if referral.stage_enum not in (Stage.RECEIVED, Stage.INFORMATION_GATHERING, Stage.SCREENING):
-        raise TransitionRefused(["The facts can change only before the sub group recommends."])
+        raise NotAllowedNow(["The facts can change only before the sub group recommends."])
     parsed = criteria.Facts.from_dict(facts)
     referral.criteria_facts = parsed.to_dict()
     referral.other_children_note = other_children_note
@@ -439,10 +409,12 @@ def deadline_request_extension(*, deadline, by, new_due: dt.date, reasons: str) 
     """Ask to extend a deadline: the original date is kept (DOMAIN.md section 3)."""
     require(by, "deadline.extend", deadline.referral)
     if not reasons.strip():
-        raise TransitionRefused(["Give the reasons for the extension."])
+        raise NotAllowedNow(Refusal("Give the reasons for the extension.", "reasons"))
     new_due_at = end_of_day(new_due)
     if new_due_at <= deadline.effective_due_at:
-        raise TransitionRefused(["The new date must be later than the date it replaces."])
+        raise NotAllowedNow(
+            Refusal("The new date must be later than the date it replaces.", "new_due")
+        )
     deadline.extension_requested_at = timezone.now()
     deadline.extension_requested_by = by
     deadline.extension_to = new_due_at
@@ -464,7 +436,7 @@ def deadline_request_extension(*, deadline, by, new_due: dt.date, reasons: str) 
 def deadline_approve_extension(*, deadline, by) -> None:
     require(by, "deadline.approve_extension", deadline.referral)
     if deadline.extension_to is None or deadline.extension_approved_at:
-        raise TransitionRefused(["There is no extension waiting for approval."])
+        raise NotAllowedNow(["There is no extension waiting for approval."])
     deadline.extension_approved_at = timezone.now()
     deadline.extension_approved_by = by
     two_step = deadline.referral.board.profile.extension_two_step
@@ -491,7 +463,7 @@ def deadline_record_inspectorate_agreement(*, deadline, by) -> None:
         and deadline.effective_due_at != deadline.extension_to
     )
     if not waiting:
-        raise TransitionRefused(
+        raise NotAllowedNow(
             ["There is no extension approved by the chair waiting for the inspectorate."]
         )
     deadline.extension_agreed_with_inspectorate_at = timezone.now()

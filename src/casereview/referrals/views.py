@@ -12,6 +12,7 @@ from casereview.accounts.models import Person
 from casereview.boards.models import Board, name_on, shown_name
 from casereview.boards.roles import Role
 from casereview.core import models as audit
+from casereview.core.forms import add_refusals
 from casereview.core.permissions import can, gate
 from casereview.referrals import criteria
 
@@ -25,7 +26,7 @@ from .forms import (
     RecommendationForm,
     ReferralForm,
 )
-from .lifecycle import Outcome, Stage, TransitionRefused
+from .lifecycle import NotAllowedNow, Outcome, Stage
 from .models import (
     AgencyRequest,
     CaseExclusion,
@@ -78,7 +79,7 @@ def _record_read(request: HttpRequest, referral: Referral, page: str) -> None:
         )
 
 
-def _refused(request: HttpRequest, exc: TransitionRefused) -> None:
+def _refused(request: HttpRequest, exc: NotAllowedNow) -> None:
     for reason in exc.reasons:
         messages.error(request, reason)
 
@@ -172,26 +173,11 @@ def _for_history(event):
     return event
 
 
-_REASON_FIELDS = {
-    "quorum": "participants",
-    "methodology": "methodology",
-    "reasons in writing": "reasons",
-    "outcome": "outcome",
-}
-
-
-def _field_for(reason: str) -> str | None:
-    """The form field a guard's refusal is about, so the message sits beside it."""
-    lowered = reason.lower()
-    return next((f for key, f in _REASON_FIELDS.items() if key in lowered), None)
-
-
 def _transitions_for(user, referral: Referral) -> list[lifecycle.Transition]:
-    actions = services._ACTION
     return [
         t
         for t in lifecycle.available(referral.stage_enum)
-        if can(user, actions[t.name], referral)
+        if can(user, t.action, referral)
         and t.name not in ("close_no_further_action", "refer_back")
     ]
 
@@ -202,7 +188,7 @@ def referral_ask_agencies(request: HttpRequest, obj: Referral) -> HttpResponse:
     try:
         created = services.referral_ask_agencies(referral=obj, by=request.user)
         messages.success(request, f"{len(created)} agencies asked whether they know the child.")
-    except TransitionRefused as exc:
+    except NotAllowedNow as exc:
         _refused(request, exc)
     return redirect("referrals:detail", pk=obj.pk)
 
@@ -213,7 +199,7 @@ def referral_begin_screening(request: HttpRequest, obj: Referral) -> HttpRespons
     try:
         services.referral_begin_screening(referral=obj, by=request.user)
         messages.success(request, "The case is with the sub group for screening.")
-    except TransitionRefused as exc:
+    except NotAllowedNow as exc:
         _refused(request, exc)
     return redirect("referrals:detail", pk=obj.pk)
 
@@ -238,7 +224,7 @@ def referral_facts(request: HttpRequest, obj: Referral) -> HttpResponse:
             )
             messages.success(request, f"Facts recorded. {test.label}: {result.outcome.label}.")
             return redirect("referrals:detail", pk=referral.pk)
-        except TransitionRefused as exc:
+        except NotAllowedNow as exc:
             _refused(request, exc)
     return render(
         request, "referrals/facts.html", {"form": form, "referral": referral, "test": test}
@@ -282,9 +268,8 @@ def referral_recommend(request: HttpRequest, obj: Referral) -> HttpResponse:
             )
             messages.success(request, "Recommendation recorded and sent to the chair.")
             return redirect("referrals:detail", pk=referral.pk)
-        except TransitionRefused as exc:
-            for reason in exc.reasons:
-                form.add_error(_field_for(reason), reason)
+        except NotAllowedNow as exc:
+            add_refusals(form, exc)
     context = {
         "form": form,
         "referral": referral,
@@ -320,9 +305,8 @@ def referral_decide(request: HttpRequest, obj: Referral) -> HttpResponse:
             )
             messages.success(request, "Decision recorded.")
             return redirect("referrals:detail", pk=referral.pk)
-        except TransitionRefused as exc:
-            for reason in exc.reasons:
-                form.add_error("reasons" if "reason" in reason.lower() else None, reason)
+        except NotAllowedNow as exc:
+            add_refusals(form, exc)
     context = {
         "form": form,
         "referral": referral,
@@ -354,9 +338,8 @@ def deadline_extend(request: HttpRequest, obj: Referral, deadline_pk: int) -> Ht
                 request, "Extension requested. The board chair will be asked to approve it."
             )
             return redirect("referrals:detail", pk=obj.pk)
-        except TransitionRefused as exc:
-            for reason in exc.reasons:
-                form.add_error(None, reason)
+        except NotAllowedNow as exc:
+            add_refusals(form, exc)
     return render(
         request, "referrals/extend.html", {"form": form, "referral": obj, "deadline": deadline}
     )
@@ -368,7 +351,7 @@ def deadline_approve(request: HttpRequest, obj: Referral, deadline_pk: int) -> H
     try:
         services.deadline_approve_extension(deadline=_deadline(obj, deadline_pk), by=request.user)
         messages.success(request, "Extension approved. The original date is kept on record.")
-    except TransitionRefused as exc:
+    except NotAllowedNow as exc:
         _refused(request, exc)
     return redirect("referrals:detail", pk=obj.pk)
 
@@ -383,7 +366,7 @@ def deadline_inspectorate_agreed(
             deadline=_deadline(obj, deadline_pk), by=request.user
         )
         messages.success(request, "The inspectorate's agreement is recorded; the new date applies.")
-    except TransitionRefused as exc:
+    except NotAllowedNow as exc:
         _refused(request, exc)
     return redirect("referrals:detail", pk=obj.pk)
 
@@ -421,7 +404,7 @@ def agency_request_answer(request: HttpRequest, obj: AgencyRequest) -> HttpRespo
             )
             messages.success(request, f"Answer recorded for {agency_request.agency.name}.")
             return redirect("core:dashboard")
-        except TransitionRefused as exc:
+        except NotAllowedNow as exc:
             _refused(request, exc)
     return render(
         request,

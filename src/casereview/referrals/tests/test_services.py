@@ -13,7 +13,7 @@ from docx import Document as WordDocument
 from casereview.conftest import DEATH_FACTS, referral_data
 from casereview.core.models import AuditEvent
 from casereview.referrals import services
-from casereview.referrals.lifecycle import Outcome, Stage, TransitionRefused
+from casereview.referrals.lifecycle import Outcome, Stage, NotAllowedNow
 from casereview.referrals.models import DeadlineKind, Referral
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -117,7 +117,7 @@ def test_answers_are_recorded_and_the_clock_stops_when_all_have_answered(cast, m
 
 def test_a_recommendation_without_quorum_is_refused_and_nothing_changes(cast, make_referral):
     referral = make_referral("screening")
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(NotAllowedNow) as refused:
         services.referral_recommend(
             referral=referral,
             by=cast.manager,
@@ -145,7 +145,7 @@ def test_only_the_chair_decides(cast, make_referral):
 
 def test_the_chair_who_disagrees_must_give_reasons(cast, make_referral):
     referral = make_referral("awaiting-decision")
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(NotAllowedNow):
         services.referral_decide(
             referral=referral, by=cast.chair, outcome=Outcome.NEAR_MISS_REVIEW, reasons=""
         )
@@ -165,7 +165,7 @@ def test_no_further_action_against_the_criteria_needs_reasons_closes_and_tells_t
     cast, make_referral, django_capture_on_commit_callbacks
 ):
     referral = make_referral("awaiting-decision")  # criteria: must (the child died)
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(NotAllowedNow) as refused:
         services.referral_decide(
             referral=referral, by=cast.chair, outcome=Outcome.NO_FURTHER_ACTION, reasons=""
         )
@@ -235,7 +235,7 @@ def test_an_extension_keeps_the_original_date(cast, make_referral):
     referral = make_referral("received", received_at=at(2026, 1, 5, 9))
     deadline = referral.deadlines.get(kind=DeadlineKind.DECISION)
     original = deadline.due
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(NotAllowedNow):
         services.deadline_request_extension(
             deadline=deadline, by=cast.manager, new_due=dt.date(2026, 3, 1), reasons=""
         )
@@ -262,7 +262,7 @@ def test_a_stale_page_cannot_move_a_case_twice(cast, make_referral):
     referral = make_referral("received")
     stale = Referral.objects.get(pk=referral.pk)
     services.referral_ask_agencies(referral=referral, by=cast.manager)
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(NotAllowedNow):
         services.referral_ask_agencies(referral=stale, by=cast.manager)
     assert referral.agency_requests.count() == 2
 
@@ -308,5 +308,5 @@ def test_a_one_step_profile_extends_on_the_chairs_approval(cast, make_referral):
     services.deadline_approve_extension(deadline=deadline, by=cast.chair)
     deadline.refresh_from_db()
     assert deadline.due == dt.date(2026, 3, 1)
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(NotAllowedNow):
         services.deadline_record_inspectorate_agreement(deadline=deadline, by=cast.manager)
