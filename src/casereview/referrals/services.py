@@ -34,7 +34,6 @@ from .models import (
     end_of_day,
 )
 
-
 # --- helpers ---------------------------------------------------------------------------
 
 
@@ -78,9 +77,7 @@ def _advance(
     referral: Referral, name: str, *, by, facts: lifecycle.Facts, reasons: str = "", detail=None
 ) -> None:
     """Move the case by one transition of its machine (core.stages.advance does the work)."""
-    advance(
-        referral, lifecycle.MACHINE, name, by=by, facts=facts, reasons=reasons, detail=detail
-    )
+    advance(referral, lifecycle.MACHINE, name, by=by, facts=facts, reasons=reasons, detail=detail)
 
 
 def next_reference(board: Board, year: int) -> str:

@@ -177,8 +177,7 @@ def _transitions_for(user, referral: Referral) -> list[lifecycle.Transition]:
     return [
         t
         for t in lifecycle.available(referral.stage_enum)
-        if can(user, t.action, referral)
-        and t.name not in ("close_no_further_action", "refer_back")
+        if can(user, t.action, referral) and t.name not in ("close_no_further_action", "refer_back")
     ]
 
 

@@ -13,7 +13,7 @@ from docx import Document as WordDocument
 from casereview.conftest import DEATH_FACTS, referral_data
 from casereview.core.models import AuditEvent
 from casereview.referrals import services
-from casereview.referrals.lifecycle import Outcome, Stage, NotAllowedNow
+from casereview.referrals.lifecycle import NotAllowedNow, Outcome, Stage
 from casereview.referrals.models import DeadlineKind, Referral
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
