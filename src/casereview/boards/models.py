@@ -220,6 +220,17 @@ class ProcedureProfile(models.Model):
         help_text="Extensions approved by the board chair, then agreed with the inspectorate.",
     )
     due_soon_working_days = models.PositiveIntegerField(default=5)
+    review_paths = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The stages each kind of review walks, where this board's differ from the "
+        "defaults (reviews.lifecycle.DEFAULT_PATHS).",
+    )
+    publication_gates = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What must be recorded before the executive summary is published (DOMAIN.md 7).",
+    )
 
     def __str__(self) -> str:
         return f"Procedure profile of {self.board}"

@@ -63,7 +63,7 @@ def rule(field: str = "") -> Callable[[Guard], Guard]:
     """Mark a guard with the field its refusal concerns."""
 
     def mark(guard: Guard) -> Guard:
-        guard.field = field  # type: ignore[attr-defined]
+        guard.field = str(field)  # type: ignore[attr-defined]
         return guard
 
     return mark

@@ -47,6 +47,8 @@ class Outcome(StrEnum):
     CRITICAL_INCIDENT_REVIEW = "critical-incident-review"
     OTHER_LEARNING_REVIEW = "other-learning-review"
     WHOLLY_INDEPENDENT_REVIEW = "wholly-independent-review"
+    # Working Together 2018/2023: a local child safeguarding practice review.
+    LCSPR = "lcspr"
     NO_FURTHER_ACTION = "no-further-action"
 
     @property
@@ -66,6 +68,7 @@ OUTCOME_LABELS = {
     Outcome.CRITICAL_INCIDENT_REVIEW: "Critical incident review",
     Outcome.OTHER_LEARNING_REVIEW: "Other learning review",
     Outcome.WHOLLY_INDEPENDENT_REVIEW: "Wholly independent review",
+    Outcome.LCSPR: "Local child safeguarding practice review",
     Outcome.NO_FURTHER_ACTION: "No further action",
 }
 

@@ -45,7 +45,7 @@ def criteria_result(referral: Referral) -> criteria.CriteriaResult | None:
 
 
 def recommends_scr(outcome: Outcome) -> bool:
-    return outcome in (Outcome.SCR, Outcome.WHOLLY_INDEPENDENT_REVIEW)
+    return outcome in (Outcome.SCR, Outcome.WHOLLY_INDEPENDENT_REVIEW, Outcome.LCSPR)
 
 
 def _departs(referral: Referral, outcome: Outcome | None) -> bool:
@@ -370,8 +370,10 @@ def referral_decide(
 def _open_review(referral: Referral, outcome: Outcome, now: dt.datetime) -> None:
     from casereview.reviews.services import review_open
 
-    review_open(referral=referral, kind=outcome.value, at=now)
+    review = review_open(referral=referral, kind=outcome.value, at=now)
     profile = referral.board.profile
+    if not review.path.clock:  # a near-miss review has no review clock (DOMAIN.md 8)
+        return
     deadline_set(
         referral,
         DeadlineKind.COMPLETE_REVIEW,

@@ -101,6 +101,15 @@ RULES.update(
         "chronology.approve": lambda access, obj: (
             may_see_merged(access, obj) and is_panel_chair(access, obj)
         ),
+        "review.advance": is_process_staff,
+        "review.convert": lambda access, obj: access.has(review_of(obj).board_id, Role.CHAIR),
+        "review.panel_decide": lambda access, obj: (
+            is_process_staff(access, obj) or is_panel_chair(access, obj)
+        ),
+        "review.quality_assure": lambda access, obj: access.has(
+            review_of(obj).board_id, Role.SUBGROUP_MEMBER, Role.BUSINESS_MANAGER, Role.ADMINISTRATOR
+        ),
+        "review.sign_off": lambda access, obj: access.has(review_of(obj).board_id, Role.CHAIR),
         "key_reference.manage": is_process_staff,
         "document.anonymise": is_process_staff,
         "document.read_original": is_process_staff,

@@ -59,3 +59,33 @@ class CommissionDatesForm(forms.Form):
         if chron and report and report < chron:
             self.add_error("report_due_on", "The report is due after the chronology.")
         return data
+
+
+class MilestoneForm(forms.Form):
+    """Record one checklist item: when it happened (where the item asks) and a note."""
+
+    happened_on = GovukDateField(label="Date it happened", required=False)
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example the meeting it was agreed at, or where the evidence is kept.",
+    )
+    confirmed = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, dated: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if dated:
+            self.fields["happened_on"].required = True
+        else:
+            del self.fields["happened_on"]
+
+
+class ConversionForm(forms.Form):
+    reasons = forms.CharField(
+        label="Why it becomes a serious case review",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="004 §12.1: significant new learning, or a high public interest.",
+        error_messages={"required": "Enter why it becomes a serious case review."},
+    )
+    confirmed = forms.CharField(required=False, widget=forms.HiddenInput)

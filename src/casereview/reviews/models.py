@@ -13,6 +13,9 @@ from casereview.boards.roles import AGENCY_ROLES, CASE_STAFF_ROLES, Role
 from casereview.referrals.lifecycle import Outcome
 from casereview.referrals.models import CaseExclusion, Referral
 
+from . import lifecycle
+from .lifecycle import Item, Stage, Track
+
 
 class ReviewRole(models.TextChoices):
     """Roles held on one review only (DOMAIN.md section 1: some roles are per review)."""
@@ -83,6 +86,12 @@ class Review(models.Model):
 
     referral = models.OneToOneField(Referral, on_delete=models.CASCADE, related_name="review")
     kind = models.CharField(max_length=40, choices=[(o.value, o.label) for o in Outcome])
+    stage = models.CharField(
+        max_length=30, choices=[(s.value, s.label) for s in Stage], default=Stage.SCOPING.value
+    )
+    monitoring = models.CharField(
+        max_length=20, choices=[(t.value, t.label) for t in Track], default=Track.NOT_STARTED.value
+    )
     opened_at = models.DateTimeField()
     chronology_shared_at = models.DateTimeField(
         null=True, blank=True, help_text="When the merged chronology was shared with the panel."
@@ -90,8 +99,32 @@ class Review(models.Model):
 
     objects = ReviewQuerySet.as_manager()
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stage__in=[s.value for s in Stage]), name="review_stage_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(monitoring__in=[t.value for t in Track]),
+                name="review_monitoring_valid",
+            ),
+        ]
+
     def __str__(self) -> str:
         return f"{Outcome(self.kind).label} {self.referral.reference}"
+
+    @property
+    def stage_enum(self) -> Stage:
+        return Stage(self.stage)
+
+    @property
+    def monitoring_enum(self) -> Track:
+        return Track(self.monitoring)
+
+    @property
+    def path(self) -> lifecycle.Path:
+        """The stages this kind of review walks on its board (the profile's, else the default)."""
+        return lifecycle.path_for(self.kind, self.referral.board.profile.review_paths)
 
     @property
     def kind_label(self) -> str:
@@ -157,3 +190,29 @@ class AgencyCommission(models.Model):
     @property
     def board_id(self) -> int:
         return self.review.referral.board_id
+
+
+class Milestone(models.Model):
+    """A checklist item of a review, recorded by a person with when and a note (DOMAIN.md 2)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="milestones")
+    item = models.CharField(max_length=40, choices=[(i.value, i.label) for i in Item])
+    happened_on = models.DateField(null=True, blank=True, help_text="e.g. the board's meeting.")
+    note = models.TextField(blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["recorded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "item"], name="one_milestone_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{Item(self.item).label} on {self.review}"
+
+    @property
+    def item_enum(self) -> Item:
+        return Item(self.item)

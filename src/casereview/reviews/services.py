@@ -8,9 +8,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from casereview.core import models as audit
+from casereview.core.lifecycle import NotAllowedNow
 from casereview.core.permissions import require
+from casereview.core.stages import advance
 
-from .models import AgencyCommission, Review, ReviewMember, rests_on
+from . import lifecycle
+from .lifecycle import Item, Stage, Track
+from .models import (
+    PANEL_ROLES,
+    AgencyCommission,
+    Milestone,
+    Review,
+    ReviewMember,
+    ReviewRole,
+    rests_on,
+)
 
 # Guidance: chronologies first, reports within 4-6 weeks, dates confirmed at scoping (004 §6).
 CHRONOLOGY_WEEKS = 4
@@ -32,7 +44,8 @@ def review_event(kind: str, *, review, by=None, obj=None, detail: dict | None = 
 
 def review_open(*, referral, kind: str, at: dt.datetime) -> Review:
     """Open the review a decision asks for, commissioning the agencies the sub group named."""
-    review = Review.objects.create(referral=referral, kind=kind, opened_at=at)
+    path = lifecycle.path_for(kind, referral.board.profile.review_paths)
+    review = Review.objects.create(referral=referral, kind=kind, opened_at=at, stage=path.stages[0])
     recommendation = referral.recommendations.first()
     agencies = list(recommendation.imr_agencies.all()) if recommendation else []
     day = timezone.localtime(at).date()
@@ -141,3 +154,141 @@ def commission_set_dates(*, commission: AgencyCommission, by, chronology_due_on,
         obj=commission,
         detail={"chronology": str(chronology_due_on), "report": str(report_due_on)},
     )
+
+
+# --- the review's stages -----------------------------------------------------------------
+
+
+def review_facts(review: Review, **extra) -> lifecycle.Facts:
+    """What the review's guards look at, gathered in a fixed number of queries."""
+    profile = review.referral.board.profile
+    path = review.path
+    members = list(
+        review.members.filter(is_active=True, role__in=[r.value for r in PANEL_ROLES]).values_list(
+            "role", flat=True
+        )
+    )
+    commissions = list(
+        review.commissions.values_list("chronology_received_at", "report_received_at")
+    )
+    return lifecycle.Facts(
+        path=path,
+        kind=review.kind,
+        recorded=frozenset(Item(i) for i in review.milestones.values_list("item", flat=True)),
+        panel_size=len(members),
+        panel_minimum=profile.panel_minimum,
+        has_panel_chair=ReviewRole.PANEL_CHAIR in members,
+        commissions=len(commissions),
+        chronologies_outstanding=sum(1 for c, _ in commissions if c is None),
+        reports_outstanding=sum(1 for _, r in commissions if r is None),
+        # Agency reports returned for revision arrive with the running-a-review issue.
+        reports_returned=0,
+        merged_approved=review.chronology_approvals.exists(),
+        monitoring=review.monitoring_enum,
+        publication_gates=frozenset(Item(g) for g in profile.publication_gates),
+        **extra,
+    )
+
+
+def next_transition(review: Review) -> lifecycle.Transition | None:
+    """The transition to the next stage of the review's path, or None when it is closed."""
+    found = lifecycle.machine_for(review.path).available(review.stage_enum)
+    return found[0] if found else None
+
+
+@transaction.atomic
+def review_advance(*, review: Review, by, reasons: str = "") -> Stage:
+    """Move the review to the next stage of its path; NotAllowedNow says what is missing."""
+    transition = next_transition(review)
+    if transition is None:
+        raise NotAllowedNow("This review is closed.")
+    advance(
+        review,
+        lifecycle.machine_for(review.path),
+        transition.name,
+        by=by,
+        facts=review_facts(review),
+        reasons=reasons,
+    )
+    return review.stage_enum
+
+
+@transaction.atomic
+def review_record(
+    *, review: Review, item: Item, by, happened_on: dt.date | None = None, note: str = ""
+) -> Milestone:
+    """Record one checklist item of the review, with who and when (DOMAIN.md 2)."""
+    spec = lifecycle.ITEMS[item]
+    require(by, spec.action, review)
+    problems = lifecycle.item_refusals(item, review.stage_enum, review_facts(review))
+    if problems:
+        raise NotAllowedNow(problems)
+    if spec.dated and happened_on is None:
+        raise NotAllowedNow(lifecycle.machine.Refusal("Enter the date it happened.", "happened_on"))
+    if happened_on is not None and happened_on > timezone.localdate():
+        raise NotAllowedNow(
+            lifecycle.machine.Refusal("The date must be today or in the past.", "happened_on")
+        )
+    milestone = Milestone.objects.create(
+        review=review,
+        item=item,
+        happened_on=happened_on,
+        note=note.strip(),
+        recorded_at=timezone.now(),
+        recorded_by=by,
+    )
+    audit.record(
+        "REVIEW_ITEM_RECORDED",
+        actor=by,
+        obj=review,
+        detail={"item": item.value, "on": happened_on.isoformat() if happened_on else None},
+    )
+    if item is Item.BOARD_APPROVED and review.path.monitors:
+        # The action plan's monitoring starts at board approval and runs beside submission
+        # and publication (004: updates within six months of the plan being taken).
+        review_monitoring(review=review, by=by, name="start_monitoring")
+    return milestone
+
+
+@transaction.atomic
+def review_monitoring(*, review: Review, by, name: str) -> Track:
+    """Move the review's monitoring track: start it, or sign off the final master document."""
+    advance(
+        review,
+        lifecycle.MONITORING,
+        name,
+        by=by,
+        facts=review_facts(review),
+        field="monitoring",
+    )
+    return review.monitoring_enum
+
+
+@transaction.atomic
+def review_convert_to_scr(*, review: Review, by, reasons: str) -> Review:
+    """Turn an inter-agency management review into a serious case review (004 §12.1).
+
+    The same review goes on: its members, commissions, chronologies, documents and checklist
+    are kept; it walks the serious case review's path from where it stands, on that clock."""
+    require(by, "review.convert", review)
+    facts = review_facts(review, reasons=reasons)
+    problems = lifecycle.conversion_refusals(facts)
+    if problems:
+        raise NotAllowedNow(problems)
+    old = review.path
+    new = lifecycle.path_for("scr", review.referral.board.profile.review_paths)
+    stage = lifecycle.stage_on(new, review.stage_enum, old)
+    moved = Review.objects.filter(pk=review.pk, kind=review.kind, stage=review.stage).update(
+        kind="scr", stage=stage
+    )
+    if not moved:
+        raise lifecycle.machine.Stale()
+    audit.record(
+        "REVIEW_CONVERTED",
+        actor=by,
+        obj=review,
+        reasons=reasons,
+        detail={"from": review.kind, "to": "scr", "stage": stage.value},
+    )
+    review.kind, review.stage = "scr", stage
+    return review

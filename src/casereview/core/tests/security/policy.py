@@ -82,6 +82,14 @@ ALLOWED = {
     # Reviews: the police are the commissioned agency of the first board's review.
     "review.view": CASE_STAFF | {"police_officer", "police_author"},
     "review.manage": PROCESS_STAFF,
+    # The review's stages: process staff move it; the panel chair (or the board chair) records
+    # the panel's decisions; sub group members quality-assure; the board chair converts a
+    # review and signs off its action plan.
+    "review.advance": PROCESS_STAFF,
+    "review.panel_decide": PROCESS_STAFF | {"chair"},
+    "review.quality_assure": SCREENING,
+    "review.convert": frozenset({"chair"}),
+    "review.sign_off": frozenset({"chair"}),
     "commission.submit": PROCESS_STAFF | {"police_officer", "police_author"},
     "commission.view": PROCESS_STAFF | {"police_officer", "police_author"},
     # Once the merged chronology is shared with the panel (the fixtures' state); before, only
@@ -288,6 +296,59 @@ URLS: dict[str, dict] = {
         "shows": "reference",
         "audited": True,
         "post": {"person": "@person:health_officer", "role": "panel-member"},
+    },
+    "reviews:stage": {
+        "methods": {"GET": "review.view"},
+        "object": "review",
+        "shows": "reference",
+        "audited": True,
+    },
+    # The review is at scoping with nothing recorded: moving it on is refused (nothing moves).
+    "reviews:advance": {
+        "methods": {"GET": "review.advance", "POST": "review.advance"},
+        "object": "review",
+        "shows": "reference",
+        "changes": False,
+    },
+    "reviews:record": {
+        "methods": {"GET": "review.advance", "POST": "review.advance"},
+        "object": "review-item:terms-confirmed",
+        "shows": "reference",
+        "post": {
+            "happened_on_0": "5",
+            "happened_on_1": "1",
+            "happened_on_2": "2026",
+            "note": "Posted.",
+            "confirmed": "yes",
+        },
+    },
+    # Items of later stages: recording them at scoping is refused by the lifecycle.
+    "reviews:panel-record": {
+        "methods": {"GET": "review.panel_decide", "POST": "review.panel_decide"},
+        "object": "review-item:reports-accepted",
+        "shows": "reference",
+        "changes": False,
+    },
+    "reviews:qa-record": {
+        "methods": {"GET": "review.quality_assure", "POST": "review.quality_assure"},
+        "object": "review-item:qa-done",
+        "shows": "reference",
+        "changes": False,
+    },
+    # The review is a serious case review: only an inter-agency management review converts.
+    "reviews:convert": {
+        "methods": {"GET": "review.convert", "POST": "review.convert"},
+        "object": "review",
+        "shows": "reference",
+        "changes": False,
+        "post": {"reasons": "Posted reasons.", "confirmed": "yes"},
+    },
+    # Monitoring has not started: sign-off is refused.
+    "reviews:sign-off": {
+        "methods": {"GET": "review.sign_off", "POST": "review.sign_off"},
+        "object": "review",
+        "shows": "reference",
+        "changes": False,
     },
     "reviews:member-remove": {
         "methods": {"POST": "review.manage"},

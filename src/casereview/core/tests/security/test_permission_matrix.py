@@ -197,6 +197,8 @@ def obj_for(world, key: str | None, relation: str):
     objects = world.own if relation == "own" or swapped else world.other
     if key.startswith("referral:"):
         return objects[key.split(":", 1)[1]]
+    if key.startswith("review-item:"):
+        return objects["review"]
     return objects[key]
 
 
@@ -220,6 +222,8 @@ def url_for(world, name: str, relation: str, key: str | None = None) -> str:
         kwargs = {"pk": obj.referral_id, "exclusion_pk": obj.pk}
     elif kind in ("request", "document", "review"):
         kwargs = {"pk": obj.pk}
+    elif kind == "review-item":
+        kwargs = {"pk": obj.pk, "item": key.split(":", 1)[1]}
     elif kind == "review-member":
         kwargs = {"pk": obj.review_id, "member_pk": obj.pk}
     elif kind == "draft-row":
