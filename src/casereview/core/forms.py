@@ -50,6 +50,11 @@ class GovukDateInput(forms.MultiWidget):
     def get_context(self, name, value, attrs):
         return _mark_errors(super().get_context(name, value, attrs))
 
+    def id_for_label(self, id_):
+        # The error summary links to the day box (GOV.UK date input pattern); Django's
+        # MultiWidget gives no id, so the link would point at nothing.
+        return f"{id_}_0" if id_ else ""
+
 
 class GovukDateField(forms.MultiValueField):
     """A date from three boxes, with messages that say which part is wrong."""

@@ -77,6 +77,7 @@ class MilestoneForm(forms.Form):
         super().__init__(*args, **kwargs)
         if dated:
             self.fields["happened_on"].required = True
+            self.fields["happened_on"].error_messages["required"] = "Enter the date it happened."
         else:
             del self.fields["happened_on"]
 
