@@ -189,3 +189,31 @@ def test_two_people_moving_one_review_at_once_move_it_once(cast, open_review):
     with pytest.raises(NotAllowedNow):
         services.review_advance(review=stale, by=cast.admin)
     assert AuditEvent.objects.filter(kind="STAGE_CHANGED", detail__machine="review").count() == 1
+
+
+def test_todays_english_process_runs_on_the_same_mechanism(cast, make_referral):
+    """A rapid review (the case's 15 working days), then a local child safeguarding practice
+    review that starts by sending the rapid review to the national panel: a preset, no branch."""
+    from casereview.boards.presets import apply_preset
+
+    cast.board.profile = apply_preset(cast.board, "england-2023")
+    referral = make_referral("screening")
+    rapid = referral.deadlines.get(kind=DeadlineKind.RECOMMENDATION)
+    assert rapid.span == "15 working days"
+    referrals.referral_recommend(
+        referral=referral,
+        by=cast.manager,
+        outcome=Outcome.LCSPR,
+        reasons="A serious child safeguarding case.",
+        participants=cast.subgroup,
+        consulted_by="meeting",
+        methodology="Systems",
+        imr_agencies=[cast.police],
+        panel_agencies=[cast.police],
+    )
+    referrals.referral_decide(referral=referral, by=cast.chair, outcome=Outcome.LCSPR, reasons="")
+    review = referral.review
+    assert review.stage == Stage.RAPID_REVIEW
+    _record(review, cast, Item.RAPID_REVIEW_SENT)
+    assert services.review_advance(review=review, by=cast.manager) is Stage.SCOPING
+    assert Stage.SUBMISSION not in review.path.stages
