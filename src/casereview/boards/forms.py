@@ -5,6 +5,7 @@ from django import forms
 from casereview.core.uploads import UploadField
 from casereview.referrals.lifecycle import Outcome
 from casereview.referrals.models import NotificationKind
+from casereview.reviews.lifecycle import PUBLICATION_GATES
 
 from .models import AgencyKind, LetterKind, ProcedureProfile, people_of
 
@@ -26,6 +27,12 @@ class ProfileForm(forms.ModelForm):
         label="Who is notified after a decision",
         choices=NotificationKind.choices,
         widget=forms.CheckboxSelectMultiple,
+    )
+    publication_gates = forms.MultipleChoiceField(
+        label="What must be recorded before the executive summary is published",
+        choices=[(g.value, g.label) for g in PUBLICATION_GATES],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     panel_required_members = forms.CharField(
         label="Panel members required (one a line)",
@@ -68,6 +75,7 @@ class ProfileForm(forms.ModelForm):
             "family_letter",
             "extension_two_step",
             "due_soon_working_days",
+            "publication_gates",
         ]
         widgets = {
             "criteria_test": forms.RadioSelect,
