@@ -105,9 +105,9 @@ EXEMPT_VIEW_MODULES = ("django.views.static", "django.contrib.staticfiles.views"
 
 URLS: dict[str, dict] = {
     # --- core
-    "core:home": {"methods": {"GET": PUBLIC, "POST": PUBLIC}},
+    "home:home": {"methods": {"GET": PUBLIC, "POST": PUBLIC}},
     "core:health": {"methods": {"GET": PUBLIC}},
-    "core:dashboard": {"methods": {"GET": SIGNED_IN}},
+    "home:dashboard": {"methods": {"GET": SIGNED_IN}},
     "core:document-download": {
         "methods": {"GET": "document.download"},
         "object": "document",
