@@ -104,10 +104,11 @@ ALLOWED = {
 EXEMPT_VIEW_MODULES = ("django.views.static", "django.contrib.staticfiles.views")
 
 URLS: dict[str, dict] = {
-    # --- core
+    # --- home
     "home:home": {"methods": {"GET": PUBLIC, "POST": PUBLIC}},
-    "core:health": {"methods": {"GET": PUBLIC}},
     "home:dashboard": {"methods": {"GET": SIGNED_IN}},
+    # --- core
+    "core:health": {"methods": {"GET": PUBLIC}},
     "core:document-download": {
         "methods": {"GET": "document.download"},
         "object": "document",
