@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "casereview.reviews",
     "casereview.chronologies",
     "casereview.anonymisation",
+    # Last: the home pages gather every app's waiting work; no app imports it.
+    "casereview.home",
 ]
 
 MIDDLEWARE = [
@@ -133,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "casereview.core.context_processors.casereview",
+                "casereview.home.context_processors.navigation",
                 "casereview.accounts.context_processors.session_timeout",
             ],
             "builtins": ["casereview.core.templatetags.govuk"],
@@ -178,7 +181,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "casereview.accounts.validators.ContextWordsValidator"},
 ]
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "core:dashboard"
+LOGIN_REDIRECT_URL = "home:dashboard"
 
 # Lockout: by username and address together, so colleagues behind a shared office
 # address are not locked out (SECURITY.md AU-1).

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("casereview.home.urls")),
     path("", include("casereview.core.urls")),
     path("accounts/", include("casereview.accounts.urls")),
     path("", include("casereview.boards.urls")),

@@ -97,6 +97,7 @@ def load_demo() -> list[tuple[str, str, str]]:
     printed.append(_other_board())
     if not board.referrals.exists():
         _demo_cases(board, agencies, people)
+    _demo_waiting_work(board, people)
     return printed
 
 
@@ -256,3 +257,37 @@ def _demo_cases(board, agencies, people) -> None:
         role=ReviewRole.OVERVIEW_AUTHOR,
         by=manager,
     )
+
+
+def _demo_waiting_work(board, people) -> None:
+    """Work for every role that has some: an extension for the chair, a panel member.
+
+    Each step is skipped when its state is already there, so that a demo loaded before these
+    were added gains them, and loading again changes nothing.
+    """
+    from casereview.referrals import services
+    from casereview.referrals.models import Deadline, DeadlineKind
+    from casereview.reviews.models import Review, ReviewMember, ReviewRole
+    from casereview.reviews.services import review_member_add
+
+    manager = people["manager@demo.test"]
+    pending = Deadline.objects.pending().filter(referral__board=board)
+    if not pending.filter(extension_to__isnull=False).exists():
+        deadline = (
+            pending.filter(kind=DeadlineKind.DECISION).order_by("-referral__received_at").first()
+        )
+        if deadline is not None:
+            services.deadline_request_extension(
+                deadline=deadline,
+                by=manager,
+                new_due=timezone.localtime(deadline.effective_due_at).date()
+                + dt.timedelta(weeks=4),
+                reasons="The police have asked for time while their investigation continues.",
+            )
+    review = Review.objects.filter(referral__board=board).first()
+    member = people["subgroup2@demo.test"]
+    if (
+        review is not None
+        and not ReviewMember.objects.filter(review=review, person=member).exists()
+    ):
+        review_member_add(review=review, person=member, role=ReviewRole.PANEL_MEMBER, by=manager)

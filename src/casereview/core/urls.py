@@ -4,8 +4,6 @@ from . import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("dashboard/", views.dashboard, name="dashboard"),
     path("documents/<int:pk>/download/", views.document_download, name="document-download"),
     path("health/", views.health, name="health"),
 ]

@@ -402,7 +402,7 @@ def agency_request_answer(request: HttpRequest, obj: AgencyRequest) -> HttpRespo
                 request=agency_request, by=request.user, **form.cleaned_data
             )
             messages.success(request, f"Answer recorded for {agency_request.agency.name}.")
-            return redirect("core:dashboard")
+            return redirect("home:dashboard")
         except NotAllowedNow as exc:
             _refused(request, exc)
     return render(

@@ -8,7 +8,7 @@ from django.urls import reverse
 from casereview.conftest import PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db
-DASHBOARD = reverse("core:dashboard")
+DASHBOARD = reverse("home:dashboard")
 
 
 def two_devices(person):

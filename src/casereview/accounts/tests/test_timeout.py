@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 KEEP_ALIVE = reverse("accounts:keep-alive")
-DASHBOARD = reverse("core:dashboard")
+DASHBOARD = reverse("home:dashboard")
 TYPED = "CanaryTypedSummaryZq3"
 
 

@@ -24,3 +24,34 @@ def test_the_demo_loads_idempotently_with_one_account_per_role(django_capture_on
     assert all(len(secret) == 32 for _, _, secret in printed)
     assert load_demo() == printed
     assert Referral.objects.count() == counts
+
+
+# Read-only roles (board member, observer) have nothing to do: what they see is their own page.
+READ_ONLY = {"member@demo.test", "observer@demo.test"}
+
+
+def test_every_demo_role_that_does_work_finds_some_waiting(django_capture_on_commit_callbacks):
+    from casereview.accounts.models import Person
+    from casereview.boards.demo import PEOPLE
+    from casereview.core.models import AuditEvent
+    from casereview.home.waiting import waiting_for
+
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo()
+    events = AuditEvent.objects.count()
+    load_demo()
+    assert AuditEvent.objects.count() == events  # the second load writes nothing
+    kinds = {}
+    for email, _, role, _ in PEOPLE:
+        if email in READ_ONLY:
+            continue
+        groups = waiting_for(Person.objects.get(email=email))
+        kinds.setdefault(role, set()).update(g.kind for g in groups)
+        assert groups, f"nothing is waiting for {email}"
+    assert "Decisions awaiting" in kinds["chair"]
+    assert "Extensions awaiting approval" in kinds["chair"]
+    assert "Notifications to send" in kinds["administrator"]
+    assert "Cases at screening" in kinds["subgroup-member"]
+    assert "Reviews you sit on" in kinds["subgroup-member"]
+    assert "Chronologies and reports due" in kinds["agency-author"]
+    assert "Reviews you write" in kinds["overview-author"]

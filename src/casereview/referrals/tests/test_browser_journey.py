@@ -152,8 +152,8 @@ def expect_banner(page: Page, text: str) -> None:
 def answer_the_ask(
     page: Page, reference: str, agency: str, answer: str, information: str = ""
 ) -> None:
-    expect(page.get_by_role("heading", name="Asked of your agency")).to_be_visible()
-    row = page.get_by_role("row").filter(has_text=agency).filter(has_text=reference)
+    asks = page.get_by_role("table", name=re.compile(r"^Asked of your agency"))
+    row = asks.get_by_role("row").filter(has_text=agency).filter(has_text=reference)
     expect(row).to_contain_text("Is the child or family known to you?")
     row.get_by_role("link", name=reference).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -236,13 +236,14 @@ def test_a_referral_goes_from_logging_to_the_chairs_decision_in_the_browser(
     sign_out(page)
     sign_in(page, base, health)
     answer_the_ask(page, reference, "Northbrook Health", "Not known to the agency")
-    expect(page.get_by_text("Nothing is waiting for your agency.")).to_be_visible()
+    expect(page.get_by_text("Nothing is waiting for you.")).to_be_visible()
     shot(page, "08-health-answered")
     sign_out(page)
 
     # The business manager records the facts and sends the case to the sub group.
     sign_in(page, base, manager)
-    page.get_by_role("table", name="Open cases").get_by_role("link", name=reference).click()
+    cases = page.get_by_role("table", name=re.compile(r"^Cases by next deadline"))
+    cases.get_by_role("link", name=reference).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Case {reference}")
     open_tab(page, "Agencies")
     answers = page.locator("#agency-answers")
@@ -320,8 +321,8 @@ def test_a_referral_goes_from_logging_to_the_chairs_decision_in_the_browser(
 
     # The chair agrees with the sub group: the review opens and notifications are due.
     sign_in(page, base, chair)
-    page.get_by_role("table", name="Open cases").get_by_role("link", name=reference).click()
-    page.get_by_role("link", name="Record your decision").click()
+    decisions = page.get_by_role("table", name=re.compile(r"^Decisions awaiting"))
+    decisions.get_by_role("link", name=reference).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your decision")
     expect(page.get_by_text(reasons)).to_be_visible()
     decision = page.get_by_role("group", name="Your decision")

@@ -112,10 +112,11 @@ ALLOWED = {
 EXEMPT_VIEW_MODULES = ("django.views.static", "django.contrib.staticfiles.views")
 
 URLS: dict[str, dict] = {
+    # --- home
+    "home:home": {"methods": {"GET": PUBLIC, "POST": PUBLIC}},
+    "home:dashboard": {"methods": {"GET": SIGNED_IN}},
     # --- core
-    "core:home": {"methods": {"GET": PUBLIC, "POST": PUBLIC}},
     "core:health": {"methods": {"GET": PUBLIC}},
-    "core:dashboard": {"methods": {"GET": SIGNED_IN}},
     "core:document-download": {
         "methods": {"GET": "document.download"},
         "object": "document",

@@ -78,7 +78,7 @@ def test_an_excluded_business_manager_cannot_open_the_case_or_its_documents(
     client = clients["manager"]
     case = client.get(reverse("referrals:detail", kwargs={"pk": referral.pk}))
     download = client.get(reverse("core:document-download", kwargs={"pk": document.pk}))
-    dashboard = client.get(reverse("core:dashboard"))
+    dashboard = client.get(reverse("home:dashboard"))
     assert case.status_code == 404
     assert download.status_code == 404
     assert referral.reference.encode() not in dashboard.content
@@ -224,7 +224,7 @@ def test_an_excluded_person_with_every_role_reaches_nothing_of_the_case_on_any_r
                 reached.append(f"{method} {name}: {response.status_code} {leaked}")
             if method == "POST" and snapshot() != before:
                 reached.append(f"{method} {name}: changed the database")
-    dashboard = body(client.get(reverse("core:dashboard")))
+    dashboard = body(client.get(reverse("home:dashboard")))
     shown = [c for c in world.canaries if c.encode() in dashboard]
     shown += [
         r.reference
@@ -261,7 +261,7 @@ def test_an_exclusion_can_be_declared_on_a_referral_before_any_review_exists(wor
     response = police.get(url)
     assert response.status_code == 404
     assert referral.child_name.encode() not in response.content
-    dashboard = police.get(reverse("core:dashboard"))
+    dashboard = police.get(reverse("home:dashboard"))
     assert referral.reference.encode() not in dashboard.content
 
 

@@ -35,7 +35,7 @@ def signed_in_pages(world) -> list[str]:
     own = world.own
     slug = world.cast.board.slug
     return [
-        reverse("core:dashboard"),
+        reverse("home:dashboard"),
         reverse("referrals:detail", kwargs={"pk": own["received"].pk}),
         reverse("referrals:detail", kwargs={"pk": own["review-open"].pk}),
         reverse("referrals:new", kwargs={"slug": slug}),
@@ -59,7 +59,7 @@ def signed_in_pages(world) -> list[str]:
 def visitor_pages(world) -> list[str]:
     person = world.cast.manager
     return [
-        reverse("core:home"),
+        reverse("home:home"),
         reverse("accounts:sign-in"),
         reverse("accounts:password-reset"),
         reverse("accounts:password-reset-sent"),
@@ -134,7 +134,7 @@ def test_the_sign_in_code_page_and_an_invalid_form_carry_the_headers(world):
 
 
 def test_each_page_gets_a_fresh_nonce(world, clients):
-    url = reverse("core:dashboard")
+    url = reverse("home:dashboard")
     first = clients["manager"].get(url)["Content-Security-Policy"]
     second = clients["manager"].get(url)["Content-Security-Policy"]
     assert NONCE.findall(first) != NONCE.findall(second)

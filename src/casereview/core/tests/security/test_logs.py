@@ -59,7 +59,7 @@ def test_a_busy_day_leaves_no_secret_in_the_logs(world, caplog, monkeypatch):
 
 def test_no_page_links_to_a_url_carrying_a_childs_name_or_birth_date(world, clients):
     client = clients["manager"]
-    pages = [reverse("core:dashboard")] + [
+    pages = [reverse("home:dashboard")] + [
         reverse("referrals:detail", kwargs={"pk": world.own[key].pk})
         for key in ("received", "information-gathering", "screening", "review-open")
     ]

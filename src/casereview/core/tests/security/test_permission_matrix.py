@@ -597,7 +597,7 @@ def test_a_dashboard_shows_no_case_outside_the_persons_scope(role, world, client
 
     person = world.people[role]
     visible = set(Referral.objects.visible_to(person).values_list("pk", flat=True))
-    response = clients[role].get(reverse("core:dashboard"))
+    response = clients[role].get(reverse("home:dashboard"))
     assert response.status_code == 200
     hidden = Referral.objects.exclude(pk__in=visible)
     shown = [r.reference for r in hidden if r.reference.encode() in response.content]

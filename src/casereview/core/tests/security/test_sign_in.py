@@ -23,7 +23,7 @@ from .test_permission_matrix import ROUTES, url_for
 
 SIGN_IN = reverse("accounts:sign-in")
 CODE = reverse("accounts:sign-in-code")
-DASHBOARD = reverse("core:dashboard")
+DASHBOARD = reverse("home:dashboard")
 OFFICE = "203.0.113.10"
 HOME = "198.51.100.20"
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
