@@ -199,6 +199,7 @@ RULES: dict[str, Rule] = {
     "referral.recommend": is_screening_member,
     "referral.decide": is_chair,
     "referral.notify": is_process_staff,
+    "referral.close": is_process_staff,
     "deadline.extend": is_process_staff,
     "deadline.approve_extension": is_chair,
     "agency_request.answer": is_named_officer_of_request,

@@ -34,7 +34,16 @@ from casereview.referrals.models import (
     due_value,
     end_of_day,
 )
-from casereview.reviews.models import AgencyCommission, ReviewMember, ReviewRole, rests_on
+from casereview.reviews import lifecycle as review_lifecycle
+from casereview.reviews.lifecycle import Item, Track
+from casereview.reviews.lifecycle import Stage as ReviewStage
+from casereview.reviews.models import (
+    AgencyCommission,
+    Review,
+    ReviewMember,
+    ReviewRole,
+    rests_on,
+)
 
 # Overdue first, then due soon, due, and work without a deadline last.
 STATE_ORDER = {
@@ -442,6 +451,121 @@ def reviews_to_work_on(viewer: Viewer) -> list[WorkItem]:
     return items
 
 
+def _reviews(viewer: Viewer, boards: set[int], **filters) -> QuerySet[Review]:
+    """Open reviews of these boards with the case's review clock (one query with subqueries)."""
+    clock = Deadline.objects.filter(
+        referral=OuterRef("referral"), kind=DeadlineKind.COMPLETE_REVIEW, met_at__isnull=True
+    )
+    return (
+        Review.objects.filter(referral__board_id__in=boards, referral__in=viewer.cases())
+        .exclude(stage=ReviewStage.CLOSED)
+        .filter(**filters)
+        .select_related("referral__board__profile")
+        .annotate(
+            clock_due_at=Subquery(clock.values("effective_due_at")[:1]),
+            clock_all_day=Subquery(clock.values("all_day")[:1]),
+        )
+        .order_by("referral__reference")
+    )
+
+
+def _review_item(viewer: Viewer, review: Review, kind: str, what: str, url: str) -> WorkItem:
+    case = review.referral
+    return WorkItem(
+        kind=kind,
+        what=what,
+        reference=case.reference,
+        url=url,
+        due_at=review.clock_due_at,
+        all_day=review.clock_all_day if review.clock_all_day is not None else True,
+        state=_state(viewer, review.clock_due_at, bool(review.clock_all_day), case.board),
+        about=review.kind_label,
+    )
+
+
+def reviews_to_move_on(viewer: Viewer) -> list[WorkItem]:
+    """The business manager's and administrator's reviews: each stage's work, to the next."""
+    boards = viewer.boards_where(Role.BUSINESS_MANAGER, Role.ADMINISTRATOR)
+    if not boards:
+        return []
+    items = []
+    for review in _reviews(viewer, boards):
+        after = review.path.after(review.stage_enum)
+        step = review_lifecycle.NEXT_LABELS[after] if after else ""
+        items.append(
+            _review_item(
+                viewer,
+                review,
+                "Reviews in progress",
+                f"{review.stage_enum.label}: then {step.lower()}",
+                reverse("reviews:stage", kwargs={"pk": review.pk}),
+            )
+        )
+    return items
+
+
+# Items waiting at a stage for someone other than process staff, and the route to record them.
+STAGE_ITEMS = {
+    Item.REPORTS_ACCEPTED: ("review.panel_decide", "reviews:panel-record"),
+    Item.OVERVIEW_AGREED: ("review.panel_decide", "reviews:panel-record"),
+    Item.QA_DONE: ("review.quality_assure", "reviews:qa-record"),
+}
+
+
+def review_items_to_record(viewer: Viewer) -> list[WorkItem]:
+    """The panel's decisions (the board chair or the panel chair) and the sub group's quality
+    assurance, where the review's stage waits for them."""
+    chair = viewer.boards_where(Role.CHAIR)
+    subgroup = viewer.boards_where(Role.SUBGROUP_MEMBER)
+    chaired = {m.review_id for m in viewer.review_roles() if m.role == ReviewRole.PANEL_CHAIR}
+    if not (chair or subgroup or chaired):
+        return []
+    stages = {review_lifecycle.ITEMS[i].stage for i in STAGE_ITEMS}
+    reviews = (
+        _reviews(viewer, viewer.access.boards())
+        .filter(Q(referral__board_id__in=chair | subgroup) | Q(pk__in=chaired))
+        .filter(stage__in=stages)
+        .prefetch_related("milestones")
+    )
+    items = []
+    for review in reviews:
+        done = {m.item for m in review.milestones.all()}
+        facts = review_lifecycle.Facts(path=review.path)
+        for item in review_lifecycle.items_at(review.stage_enum, facts):
+            if item not in STAGE_ITEMS or item.value in done:
+                continue
+            action, route = STAGE_ITEMS[item]
+            board_id = review.referral.board_id
+            allowed = (
+                board_id in chair or review.pk in chaired
+                if action == "review.panel_decide"
+                else board_id in subgroup
+            )
+            if allowed:
+                url = reverse(route, kwargs={"pk": review.pk, "item": item.value})
+                items.append(
+                    _review_item(viewer, review, "Review decisions to record", item.label, url)
+                )
+    return items
+
+
+def action_plans_monitored(viewer: Viewer) -> list[WorkItem]:
+    """The chair's action plans under monitoring, to sign off when every action is done."""
+    boards = viewer.boards_where(Role.CHAIR)
+    if not boards:
+        return []
+    return [
+        _review_item(
+            viewer,
+            review,
+            "Action plans being monitored",
+            "Sign off the final master document once every action is complete",
+            reverse("reviews:sign-off", kwargs={"pk": review.pk}),
+        )
+        for review in _reviews(viewer, boards, monitoring=Track.MONITORING)
+    ]
+
+
 Provider = Callable[[Viewer], list[WorkItem]]
 
 PROVIDERS: list[Provider] = [
@@ -450,8 +574,11 @@ PROVIDERS: list[Provider] = [
     cases_at_screening,
     agency_requests_to_answer,
     chronologies_and_reports_due,
+    review_items_to_record,
     reviews_to_work_on,
+    action_plans_monitored,
     notifications_to_send,
+    reviews_to_move_on,
     cases_by_next_deadline,
 ]
 

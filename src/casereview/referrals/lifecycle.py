@@ -90,6 +90,7 @@ class Facts:
     recommended: Outcome | None = None
     departs_from_criteria: bool = False
     other_children_considered: bool = True
+    review_closed: bool = False
 
 
 Guard = Callable[[Facts], bool]
@@ -161,6 +162,12 @@ def reasons_where_criteria_departed_from(f: Facts) -> bool:
     return not f.departs_from_criteria or reasons_given(f)
 
 
+@rule(field="")
+def its_review_is_closed(f: Facts) -> bool:
+    """The case closes when its review has closed."""
+    return f.review_closed
+
+
 MACHINE = machine.Machine.of(
     "case",
     [
@@ -228,6 +235,14 @@ MACHINE = machine.Machine.of(
             Stage.SCREENING,
             "referral.decide",
             (reasons_given,),
+        ),
+        Transition(
+            "close_after_review",
+            "Close the case",
+            Stage.REVIEW_OPEN,
+            Stage.CLOSED,
+            "referral.close",
+            (its_review_is_closed,),
         ),
     ],
 )

@@ -384,6 +384,14 @@ def _open_review(referral: Referral, outcome: Outcome, now: dt.datetime) -> None
 
 
 @transaction.atomic
+def referral_close_after_review(*, referral: Referral, by, review_closed: bool) -> None:
+    """Close the case once its review has closed (the review's service calls this)."""
+    _advance(
+        referral, "close_after_review", by=by, facts=_facts(referral, review_closed=review_closed)
+    )
+
+
+@transaction.atomic
 def notification_mark_sent(*, notification: Notification, by) -> None:
     require(by, "referral.notify", notification.referral)
     now = timezone.now()

@@ -11,6 +11,7 @@ from casereview.core import models as audit
 from casereview.core.lifecycle import NotAllowedNow
 from casereview.core.permissions import require
 from casereview.core.stages import advance
+from casereview.referrals.services import referral_close_after_review
 
 from . import lifecycle
 from .lifecycle import Item, Stage, Track
@@ -210,6 +211,8 @@ def review_advance(*, review: Review, by, reasons: str = "") -> Stage:
         facts=review_facts(review),
         reasons=reasons,
     )
+    if review.stage_enum is Stage.CLOSED:
+        referral_close_after_review(referral=review.referral, by=by, review_closed=True)
     return review.stage_enum
 
 

@@ -308,7 +308,7 @@ def count_queries(client) -> tuple[int, str]:
     ("who", "rows"),
     [
         ("chair", 5 * 2),  # decisions and extensions
-        ("manager", 5 * 5),  # cases and letters
+        ("manager", 5 * 6),  # cases, letters and reviews in progress
         ("subgroup", 5 * 3),  # screening and the panel's reviews (chair and member)
         ("police_officer", 5),
         ("police_author", 5 * 3),  # the agency's requests, chronologies and reports
@@ -326,3 +326,59 @@ def test_each_roles_page_answers_with_the_same_queries_for_5_and_50_of_each_kind
     with django_assert_num_queries(counted):
         response = client.get(reverse("home:dashboard"))
     assert response.content.decode().count("WORK-") == rows * 10
+
+
+def _review_at(review, stage):
+    from casereview.reviews.models import Review
+
+    Review.objects.filter(pk=review.pk).update(stage=stage)
+    review.refresh_from_db()
+    return review
+
+
+def test_process_staff_see_each_review_in_progress_with_its_next_step(cast, make_referral):
+    review = make_referral("review-open").review
+    [item] = [
+        i for g in waiting_for(cast.manager) if g.kind == "Reviews in progress" for i in g.items
+    ]
+    assert item.url == reverse("reviews:stage", kwargs={"pk": review.pk})
+    assert item.what.startswith("Scoping and terms of reference: then set up the panel")
+    assert item.state is not None  # the case's review clock
+
+
+def test_the_chair_records_the_panels_decisions_and_the_sub_group_quality_assures(
+    cast, make_referral
+):
+    from casereview.reviews.lifecycle import Stage as ReviewStage
+
+    review = _review_at(make_referral("review-open").review, ReviewStage.ANALYSIS)
+
+    def kinds(person):
+        return {
+            (i.what, i.url)
+            for g in waiting_for(person)
+            for i in g.items
+            if g.kind == "Review decisions to record"
+        }
+
+    accepted = reverse("reviews:panel-record", kwargs={"pk": review.pk, "item": "reports-accepted"})
+    assert kinds(cast.chair) == {("Agency reports accepted by the panel", accepted)}
+    assert kinds(cast.subgroup[0]) == set()
+    _review_at(review, ReviewStage.QUALITY_ASSURANCE)
+    qa = reverse("reviews:qa-record", kwargs={"pk": review.pk, "item": "qa-done"})
+    assert kinds(cast.subgroup[0]) == {("Quality assured by two sub group members", qa)}
+    assert kinds(cast.police_author) == set()
+
+
+def test_the_chair_sees_the_action_plans_being_monitored(cast, make_referral):
+    from casereview.reviews.models import Review
+
+    review = make_referral("review-open").review
+    Review.objects.filter(pk=review.pk).update(monitoring="monitoring")
+    [item] = [
+        i
+        for g in waiting_for(cast.chair)
+        if g.kind == "Action plans being monitored"
+        for i in g.items
+    ]
+    assert item.url == reverse("reviews:sign-off", kwargs={"pk": review.pk})

@@ -25,6 +25,7 @@ def ok_facts(**changes) -> Facts:
         imr_agencies=2,
         panel_agencies=3,
         recommended=Outcome.SCR,
+        review_closed=True,
     )
     base.update(changes)
     return Facts(**base)
@@ -105,6 +106,7 @@ def test_each_transition_is_refused_from_any_other_stage(name):
             "differs from the sub group",
         ),
         ("refer_back", {"reasons": ""}, "reasons in writing"),
+        ("close_after_review", {"review_closed": False}, "when its review has closed"),
     ],
 )
 def test_each_guard_refuses_with_its_message(name, changes, message):

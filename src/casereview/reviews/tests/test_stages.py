@@ -90,6 +90,8 @@ def test_a_serious_case_review_walks_every_stage_to_closed(cast, open_review):
     assert [r.field for r in refused.value.refusals] == ["monitoring"]
     services.review_monitoring(review=review, by=cast.chair, name="sign_off")
     assert services.review_advance(review=review, by=cast.manager) is Stage.CLOSED
+    review.referral.refresh_from_db()
+    assert review.referral.stage == "closed"  # the case closes with its review
     changes = AuditEvent.objects.filter(kind="STAGE_CHANGED", detail__machine="review")
     assert changes.count() == 9
     assert (

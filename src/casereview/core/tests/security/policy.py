@@ -68,6 +68,7 @@ ALLOWED = {
     "referral.recommend": SCREENING,
     "referral.decide": frozenset({"chair"}),
     "referral.notify": PROCESS_STAFF,
+    "referral.close": PROCESS_STAFF,
     "deadline.extend": PROCESS_STAFF,
     "deadline.approve_extension": frozenset({"chair"}),
     "agency_request.answer": PROCESS_STAFF | {"police_officer", "police_author"},
