@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from playwright.sync_api import Page, expect, sync_playwright
 
@@ -47,3 +48,30 @@ def watched_tab(
         finally:
             context.close()
             chromium.close()
+
+
+AXE = Path(__file__).resolve().parents[4] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+def axe_violations(page: Page) -> list[str]:
+    """axe-core's WCAG 2.2 AA violations on the page as it stands, one line each.
+
+    The script is evaluated through the browser's debugging protocol, so the page's Content
+    Security Policy (rightly) does not stop it and nothing is added to the page's own scripts.
+    """
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + "; ".join(" ".join(n["target"]) for n in v["nodes"][:3])
+        for v in results["violations"]
+    ]
+
+
+def expect_no_axe_violations(page: Page, where: str) -> None:
+    found = axe_violations(page)
+    assert not found, f"axe-core on the {where}: {found}"

@@ -47,6 +47,7 @@ def test_recording_an_item_asks_to_check_first_then_records_it_once(cast, as_per
     url = reverse("reviews:record", args=[review.pk, "terms-confirmed"])
     check = client.post(url, DATE | {"note": "At the panel's first meeting."})
     assert "Check before you record it" in check.content.decode()
+    assert 'name="happened_on_0" value="5"' in check.content.decode()  # carried to the check
     assert not review.milestones.exists()
     done = client.post(url, DATE | {"note": "At the panel's first meeting.", "confirmed": "yes"})
     assert done.status_code == 302
