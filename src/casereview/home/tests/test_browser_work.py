@@ -15,7 +15,7 @@ import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
-from casereview.core.tests.browser import watched_tab
+from casereview.core.tests.browser import expect_no_axe_violations, watched_tab
 from casereview.referrals.tests.test_browser_journey import (  # noqa: F401 - a fixture
     _expect_accessibility_basics,
     audit_cleared_after,
@@ -66,6 +66,7 @@ def sign_in(page: Page, base: str, demo: Demo, email: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
     expect(page.get_by_role("heading", name="Waiting for you")).to_be_visible()
     expect_styled(page)
+    expect_no_axe_violations(page, f"home page of {email}")
 
 
 def sign_out(page: Page) -> None:
