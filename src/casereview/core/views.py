@@ -69,7 +69,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 case.next_deadline_due_at,
                 case.next_deadline_all_day,
                 now,
-                soon=case.board.profile.due_soon_working_days,
+                profile=case.board.profile,
             )
             if case.next_deadline_due_at
             else None
@@ -87,9 +87,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .order_by("due_at")
     )
     for ask in asks:
-        ask.state_now = deadline_state(
-            ask.due_at, True, now, None, ask.referral.board.profile.due_soon_working_days
-        )
+        ask.state_now = deadline_state(ask.due_at, True, now, profile=ask.referral.board.profile)
     boards = {g.board_id for g in access.grants}
     counts = {s: sum(1 for c in cases if c.next_state == s) for s in DeadlineState}
     context = {
