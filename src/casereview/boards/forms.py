@@ -61,6 +61,8 @@ class ProfileForm(forms.ModelForm):
             "notify_chief_officers_within",
             "complete_review_within",
             "complete_review_counts_from",
+            "chronology_within",
+            "agency_report_within",
             "panel_minimum",
             "panel_required_members",
             "imr_author_on_panel",

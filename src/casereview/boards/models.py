@@ -195,6 +195,24 @@ class ProcedureProfile(models.Model):
         max_length=40, validators=[validate_span], help_text=SPAN_HELP
     )
     complete_review_counts_from = models.CharField(max_length=100)
+    # Both count from the agency's commissioning (the review opening), not one from the
+    # other: 004 §6 sets the report "within the timescale set at the scoping meeting (between
+    # 4 and 6 weeks)" of the work starting, and an extended chronology does not move the
+    # report silently. Chronology first: the report's span is the longer (see clean).
+    chronology_within = models.CharField(
+        "An agency's chronology is due within",
+        max_length=40,
+        default="4 weeks",
+        validators=[validate_span],
+        help_text="Counted from the agency's commissioning. " + SPAN_HELP,
+    )
+    agency_report_within = models.CharField(
+        "An agency's report is due within",
+        max_length=40,
+        default="6 weeks",
+        validators=[validate_span],
+        help_text="Counted from the agency's commissioning, not from its chronology. " + SPAN_HELP,
+    )
     panel_minimum = models.PositiveIntegerField(default=6)
     panel_required_members = models.JSONField(default=list, blank=True)
     imr_author_on_panel = models.CharField(max_length=10, choices=ImrAuthorOnPanel.choices)
@@ -234,6 +252,27 @@ class ProcedureProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Procedure profile of {self.board}"
+
+    def clean(self) -> None:
+        from datetime import date, datetime
+
+        from casereview.core.timescales import due
+
+        def day(value):
+            return value.date() if isinstance(value, datetime) else value
+
+        try:
+            # Compared from one fixed start: a span of months and one of weeks have no order
+            # of their own.
+            start, nation = date(2030, 1, 7), Nation(self.nation)
+            chronology = day(due(start, parse_span(self.chronology_within), nation))
+            report = day(due(start, parse_span(self.agency_report_within), nation))
+        except ValueError:
+            return  # the field's own validator says what is wrong
+        if report < chronology:
+            raise ValidationError(
+                {"agency_report_within": "The report is due after the chronology: give it longer."}
+            )
 
 
 class LetterKind(models.TextChoices):

@@ -22,8 +22,9 @@ from casereview.core import jobs
 from casereview.core.documents import document_store
 from casereview.core.permissions import require
 from casereview.core.uploads import CONTENT_TYPES, UploadRefused, check_upload, display_name
+from casereview.referrals.models import DeadlineKind
 from casereview.reviews.models import AgencyCommission, Review
-from casereview.reviews.services import review_event
+from casereview.reviews.services import commission_mark_received, review_event
 
 from . import checks
 from .dates import parse_date_text, today_in_uk
@@ -365,9 +366,7 @@ def chronology_submit(*, submission: ChronologySubmission, staff_ids: str, by):
         submitted_by=by,
         staff_ids=staff_ids.strip(),
     )
-    AgencyCommission.objects.filter(pk=commission.pk, chronology_received_at__isnull=True).update(
-        chronology_received_at=now
-    )
+    commission_mark_received(commission=commission, part=DeadlineKind.CHRONOLOGY, at=now)
     submission.refresh_from_db()
     _event(
         "CHRONOLOGY_SUBMITTED",

@@ -32,7 +32,6 @@ from casereview.referrals.models import (
     Referral,
     deadline_state,
     due_value,
-    end_of_day,
 )
 from casereview.reviews import lifecycle as review_lifecycle
 from casereview.reviews.lifecycle import Item, Track
@@ -140,7 +139,7 @@ def _state(
 ) -> DeadlineState | None:
     if due_at is None:
         return None
-    return deadline_state(due_at, all_day, viewer.now, soon=board.profile.due_soon_working_days)
+    return deadline_state(due_at, all_day, viewer.now, profile=board.profile)
 
 
 def _next_deadline() -> dict:
@@ -375,8 +374,13 @@ def chronologies_and_reports_due(viewer: Viewer) -> list[WorkItem]:
             review__referral__stage=Stage.REVIEW_OPEN,
             review__referral__in=viewer.cases(),
         )
-        .select_related("agency", "review__referral__board__profile")
-        .order_by("chronology_due_on")
+        .select_related(
+            "agency",
+            "review__referral__board__profile",
+            "chronology_deadline",
+            "report_deadline",
+        )
+        .order_by("chronology_deadline__effective_due_at")
     )
     items = []
     for c in commissions:
@@ -384,22 +388,22 @@ def chronologies_and_reports_due(viewer: Viewer) -> list[WorkItem]:
             continue
         case = c.review.referral
         keys = {"pk": c.review_id, "commission_pk": c.pk}
-        for due_on, received, what, url in (
+        for deadline, received, what, url in (
             (
-                c.chronology_due_on,
+                c.chronology_deadline,
                 c.chronology_received_at,
                 "Send the agency's chronology",
                 reverse("chronologies:upload", kwargs=keys),
             ),
             (
-                c.report_due_on,
+                c.report_deadline,
                 c.report_received_at,
                 "Send the agency's report",
                 reverse("chronologies:commission", kwargs=keys),
             ),
         ):
             if received is None:
-                due_at = end_of_day(due_on)
+                due_at = deadline.effective_due_at
                 items.append(
                     WorkItem(
                         kind="Chronologies and reports due",
@@ -407,7 +411,8 @@ def chronologies_and_reports_due(viewer: Viewer) -> list[WorkItem]:
                         reference=case.reference,
                         url=url,
                         due_at=due_at,
-                        state=_state(viewer, due_at, True, case.board),
+                        all_day=deadline.all_day,
+                        state=_state(viewer, due_at, deadline.all_day, case.board),
                         about=c.agency.name,
                     )
                 )

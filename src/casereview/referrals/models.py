@@ -247,18 +247,38 @@ class DeadlineKind(models.TextChoices):
     DECISION = "decision", "Chair's decision"
     NOTIFY_CHIEF_OFFICERS = "notify-chief-officers", "Notify chief officers"
     COMPLETE_REVIEW = "complete-review", "Complete the review"
+    # One of each per commissioned agency, told apart by their key (DOMAIN.md 2.7).
+    CHRONOLOGY = "chronology", "An agency's chronology"
+    AGENCY_REPORT = "agency-report", "An agency's report"
 
 
 class DeadlineQuerySet(models.QuerySet["Deadline"]):
     def pending(self) -> DeadlineQuerySet:
         return self.filter(met_at__isnull=True)
 
+    def newly_missed(self, now: dt.datetime) -> DeadlineQuerySet:
+        """Unmet deadlines of open cases whose time ran out and whose miss is not yet claimed."""
+        return (
+            self.pending()
+            .filter(effective_due_at__lt=now, missed_at__isnull=True)
+            .exclude(referral__stage=Stage.CLOSED)
+        )
+
 
 class Deadline(models.Model):
-    """A due date computed from the board's profile; an extension keeps the original."""
+    """A due date computed from the board's profile; an extension keeps the original.
+
+    A case has one deadline of each kind for each ``key``: blank for the case's own, and a
+    key naming the subject where a kind recurs (``agency-<pk>`` for each commissioned
+    agency's chronology and report). ``agency`` is who owes it, if an agency does.
+    """
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="deadlines")
     kind = models.CharField(max_length=30, choices=DeadlineKind.choices)
+    key = models.CharField(max_length=40, blank=True, default="")
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="deadlines"
+    )
     label = models.CharField(max_length=200)
     span = models.CharField(max_length=40)
     counts_from = models.CharField(max_length=200, help_text="The event it counts from.")
@@ -278,13 +298,21 @@ class Deadline(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     extension_agreed_with_inspectorate_at = models.DateTimeField(null=True, blank=True)
+    # Claimed by compare-and-set with its DEADLINE_MISSED event, so a miss is told once
+    # however often the sweep runs; cleared when the date moves, so the new date is watched.
+    missed_at = models.DateTimeField(null=True, blank=True)
+    missed_reminded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the reminders of the miss were sent."
+    )
 
     objects = DeadlineQuerySet.as_manager()
 
     class Meta:
         ordering = ["effective_due_at"]
         constraints = [
-            models.UniqueConstraint(fields=["referral", "kind"], name="one_deadline_per_kind")
+            models.UniqueConstraint(
+                fields=["referral", "kind", "key"], name="one_deadline_per_kind_and_key"
+            )
         ]
 
     def __str__(self) -> str:
@@ -295,6 +323,11 @@ class Deadline(models.Model):
         return due_value(self.effective_due_at, self.all_day)
 
     @property
+    def due_on(self) -> dt.date:
+        """The London day it is due by, whether it is due by a day or by a time."""
+        return timezone.localtime(self.effective_due_at, LONDON).date()
+
+    @property
     def original_due(self) -> dt.date | dt.datetime:
         return due_value(self.due_at, self.all_day)
 
@@ -302,8 +335,12 @@ class Deadline(models.Model):
     def extended(self) -> bool:
         return self.effective_due_at != self.due_at
 
-    def state(self, now: dt.datetime | None = None, soon: int = 5) -> timescales.DeadlineState:
-        return deadline_state(self.effective_due_at, self.all_day, now, self.met_at, soon)
+    def state(self, now: dt.datetime | None = None) -> timescales.DeadlineState:
+        """The state seen at now, "due soon" counted in the working days of the case's board."""
+        profile = self.referral.board.profile
+        return deadline_state(
+            self.effective_due_at, self.all_day, now, self.met_at, profile=profile
+        )
 
 
 def due_value(due_at: dt.datetime, all_day: bool) -> dt.date | dt.datetime:
@@ -329,11 +366,21 @@ def deadline_state(
     all_day: bool,
     now: dt.datetime | None = None,
     met_at: dt.datetime | None = None,
-    soon: int = 5,
+    *,
+    profile,
 ) -> timescales.DeadlineState:
+    """A deadline's state under its board's profile: its "due soon" and its nation's holidays.
+
+    The profile is required: a state counted without it would count England and Wales's
+    bank holidays for every board.
+    """
     now = timezone.localtime(now or timezone.now(), LONDON)
     return timescales.deadline_state(
-        due_value(due_at, all_day), now, met_at=met_at, soon_working_days=soon
+        due_value(due_at, all_day),
+        now,
+        met_at=met_at,
+        soon_working_days=profile.due_soon_working_days,
+        nation=timescales.Nation(profile.nation),
     )
 
 

@@ -20,7 +20,7 @@ from casereview.core.stages import advance
 from casereview.referrals import criteria
 
 from . import lifecycle
-from .deadlines import compute_due, deadline_meet, deadline_set
+from .deadlines import compute_due, deadline_meet, deadline_move, deadline_set
 from .lifecycle import Outcome, Stage
 from .models import (
     AgencyRequest,
@@ -487,7 +487,7 @@ def deadline_record_inspectorate_agreement(*, deadline, by) -> None:
 
 def _extend(deadline) -> None:
     # The original due_at stays on record; only the effective date moves.
-    deadline.effective_due_at = deadline.extension_to
+    deadline_move(deadline, deadline.extension_to, original=False)
     deadline.all_day = True
 
 

@@ -16,7 +16,8 @@ from casereview.core import jobs, timescales
 from casereview.core.models import checkpoint_write
 from casereview.core.storage import files_sweep
 
-from .models import AgencyRequest, Notification, Referral
+from .deadlines import deadline_mark_missed
+from .models import AgencyRequest, CaseExclusion, Deadline, Notification, Referral
 
 
 def _sign_in_link() -> str:
@@ -112,10 +113,76 @@ def send_reminders() -> int:
 
 
 @task()
+def remind_missed_deadlines() -> int:
+    """Claim each deadline that ran out unmet, then remind its people once; safe to rerun.
+
+    Two steps, each once however often the sweep runs or its worker restarts: the claim
+    (``missed_at`` and the ``DEADLINE_MISSED`` event, in one transaction), then one email to
+    each of the board's business managers and, for an agency's deadline, the agency's named
+    officer, each under its own ``email_once`` key. A worker killed between the two finds
+    the claimed deadline still waiting for its reminders at the next sweep.
+    Returns how many emails were sent now.
+    """
+    now = timezone.now()
+    for deadline in Deadline.objects.newly_missed(now).select_related("referral__board"):
+        deadline_mark_missed(deadline, now=now)
+    sent = 0
+    waiting = Deadline.objects.filter(
+        missed_at__isnull=False, missed_reminded_at__isnull=True, met_at__isnull=True
+    ).select_related("referral__board", "agency__named_officer")
+    for deadline in waiting:
+        stamp = deadline.effective_due_at.strftime("%Y%m%d%H%M")
+        for person in _told_of_miss(deadline):
+            # ML-1: the subject and body name no case, child or agency.
+            sent += _email(
+                f"deadline-missed:{deadline.pk}:{stamp}:{person.pk}",
+                person.email,
+                "A deadline has passed",
+                deadline.referral.board.name,
+            )
+        Deadline.objects.filter(pk=deadline.pk, missed_at=deadline.missed_at).update(
+            missed_reminded_at=timezone.now()
+        )
+    return sent
+
+
+def _told_of_miss(deadline: Deadline) -> list:
+    """The board's business managers and, for an agency's deadline, its named officer.
+
+    Never someone excluded from the case for a conflict of interest (AZ-5).
+    """
+    from casereview.accounts.models import Person
+    from casereview.boards.roles import Role
+
+    excluded = CaseExclusion.objects.in_force().filter(referral_id=deadline.referral_id)
+    people = list(
+        Person.objects.filter(
+            is_active=True,
+            memberships__board_id=deadline.referral.board_id,
+            memberships__role=Role.BUSINESS_MANAGER,
+            memberships__is_active=True,
+        )
+        .exclude(pk__in=excluded.values("person_id"))
+        .distinct()
+        .order_by("pk")
+    )
+    officer = deadline.agency.named_officer if deadline.agency_id else None
+    if (
+        officer is not None
+        and officer.is_active
+        and officer not in people
+        and not excluded.filter(person=officer).exists()
+    ):
+        people.append(officer)
+    return people
+
+
+@task()
 def sweep() -> None:
-    """The periodic sweep: reminders, orphan files, upkeep of the audit and kept forms, and
-    itself again in an hour (no cron)."""
+    """The periodic sweep: reminders, missed deadlines, orphan files, upkeep of the audit and
+    kept forms, and itself again in an hour (no cron)."""
     send_reminders.call()
+    remind_missed_deadlines.call()
     files_sweep()
     checkpoint_write()  # signs the audit chain's head, so deleting its newest events shows
     forms_expire()  # what was typed after a timeout is kept 30 minutes, no longer

@@ -118,13 +118,11 @@ def referral_detail(request: HttpRequest, obj: Referral) -> HttpResponse:
     now = timezone.now()
     deadlines = list(referral.deadlines.all())
     for d in deadlines:
-        d.state_now = d.state(now, profile.due_soon_working_days)
+        d.state_now = d.state(now)
         d.elapsed_percent = elapsed_percent(d.starts_at, d.effective_due_at, d.met_at or now)
     requests = list(referral.agency_requests.select_related("agency", "answered_by"))
     for r in requests:
-        r.state_now = deadline_state(
-            r.due_at, True, now, r.answered_at, profile.due_soon_working_days
-        )
+        r.state_now = deadline_state(r.due_at, True, now, r.answered_at, profile=profile)
     recommendation = referral.recommendations.prefetch_related(
         "participants", "imr_agencies", "panel_agencies"
     ).first()

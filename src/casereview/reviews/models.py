@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.db.models import Q
 from casereview.boards.models import Agency
 from casereview.boards.roles import AGENCY_ROLES, CASE_STAFF_ROLES, Role
 from casereview.referrals.lifecycle import Outcome
-from casereview.referrals.models import CaseExclusion, Referral
+from casereview.referrals.models import CaseExclusion, Deadline, Referral
 
 from . import lifecycle
 from .lifecycle import Item, Stage, Track
@@ -169,12 +170,21 @@ class ReviewMember(models.Model):
 
 
 class AgencyCommission(models.Model):
-    """An agency asked for its chronology and report on one review, with their due dates."""
+    """An agency asked for its chronology and report on one review, with their deadlines.
+
+    Each due date is one of the case's tracked ``Deadline`` rows (computed from the board's
+    profile, extendable, watched by the sweep); ``chronology_due_on`` and ``report_due_on``
+    read the date that applies.
+    """
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="commissions")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="commissions")
-    chronology_due_on = models.DateField()
-    report_due_on = models.DateField()
+    chronology_deadline = models.OneToOneField(
+        Deadline, on_delete=models.RESTRICT, related_name="chronology_commission"
+    )
+    report_deadline = models.OneToOneField(
+        Deadline, on_delete=models.RESTRICT, related_name="report_commission"
+    )
     chronology_received_at = models.DateTimeField(null=True, blank=True)
     report_received_at = models.DateTimeField(null=True, blank=True)
 
@@ -191,6 +201,18 @@ class AgencyCommission(models.Model):
     def board_id(self) -> int:
         return self.review.referral.board_id
 
+    @property
+    def chronology_due_on(self) -> dt.date:
+        return self.chronology_deadline.due_on
+
+    @property
+    def report_due_on(self) -> dt.date:
+        return self.report_deadline.due_on
+
+
+def commission_key(agency) -> str:
+    """The key of a commissioned agency's deadlines: one review a case, one commission an agency."""
+    return f"agency-{agency.pk}"
 
 class Milestone(models.Model):
     """A checklist item of a review, recorded by a person with when and a note (DOMAIN.md 2)."""

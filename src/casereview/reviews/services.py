@@ -8,9 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from casereview.core import models as audit
-from casereview.core.lifecycle import NotAllowedNow
+from casereview.core.lifecycle import NotAllowedNow, Refusal
 from casereview.core.permissions import require
 from casereview.core.stages import advance
+from casereview.referrals.deadlines import deadline_move, deadline_set
+from casereview.referrals.models import Deadline, DeadlineKind, end_of_day
 from casereview.referrals.services import referral_close_after_review
 
 from . import lifecycle
@@ -22,12 +24,9 @@ from .models import (
     Review,
     ReviewMember,
     ReviewRole,
+    commission_key,
     rests_on,
 )
-
-# Guidance: chronologies first, reports within 4-6 weeks, dates confirmed at scoping (004 §6).
-CHRONOLOGY_WEEKS = 4
-REPORT_WEEKS = 6
 
 
 def review_event(kind: str, *, review, by=None, obj=None, detail: dict | None = None, **extra):
@@ -49,18 +48,8 @@ def review_open(*, referral, kind: str, at: dt.datetime) -> Review:
     review = Review.objects.create(referral=referral, kind=kind, opened_at=at, stage=path.stages[0])
     recommendation = referral.recommendations.first()
     agencies = list(recommendation.imr_agencies.all()) if recommendation else []
-    day = timezone.localtime(at).date()
-    AgencyCommission.objects.bulk_create(
-        [
-            AgencyCommission(
-                review=review,
-                agency=agency,
-                chronology_due_on=day + dt.timedelta(weeks=CHRONOLOGY_WEEKS),
-                report_due_on=day + dt.timedelta(weeks=REPORT_WEEKS),
-            )
-            for agency in agencies
-        ]
-    )
+    for agency in agencies:
+        commission_open(review=review, agency=agency, at=at)
     audit.record(
         "REVIEW_OPENED",
         board_id=referral.board_id,
@@ -69,6 +58,35 @@ def review_open(*, referral, kind: str, at: dt.datetime) -> Review:
         detail={"kind": kind, "agencies": len(agencies)},
     )
     return review
+
+
+def commission_open(*, review: Review, agency, at: dt.datetime) -> AgencyCommission:
+    """Commission an agency's chronology and report, each a deadline from the profile's span.
+
+    Chronology first, then the report (DOMAIN.md 2.7, 004 §6); both count from the
+    commissioning, in the working days of the board's nation, until scoping sets other
+    dates (``commission_set_dates``).
+    """
+    referral, profile = review.referral, review.referral.board.profile
+    key = commission_key(agency)
+    common = dict(starts_at=at, counts_from="the agency was commissioned", key=key, agency=agency)
+    chronology = deadline_set(
+        referral,
+        DeadlineKind.CHRONOLOGY,
+        span=profile.chronology_within,
+        label=f"{agency.name}: chronology",
+        **common,
+    )
+    report = deadline_set(
+        referral,
+        DeadlineKind.AGENCY_REPORT,
+        span=profile.agency_report_within,
+        label=f"{agency.name}: {profile.agency_report_term}",
+        **common,
+    )
+    return AgencyCommission.objects.create(
+        review=review, agency=agency, chronology_deadline=chronology, report_deadline=report
+    )
 
 
 @transaction.atomic
@@ -143,10 +161,35 @@ def review_roles_end_unsupported(*, person, by=None, because: str) -> int:
 
 @transaction.atomic
 def commission_set_dates(*, commission: AgencyCommission, by, chronology_due_on, report_due_on):
+    """Set an agency's due dates at scoping (004 §5.5): each becomes its deadline's date.
+
+    A date under an extension is not set here: it moves only by the extension's approvals,
+    so its original stays on record.
+    """
     require(by, "review.manage", commission.review)
-    AgencyCommission.objects.filter(pk=commission.pk).update(
-        chronology_due_on=chronology_due_on, report_due_on=report_due_on
-    )
+    changes = [
+        (deadline, day, field)
+        for deadline, day, field in (
+            (commission.chronology_deadline, chronology_due_on, "chronology_due_on"),
+            (commission.report_deadline, report_due_on, "report_due_on"),
+        )
+        if deadline.due_on != day
+    ]
+    refusals = [
+        Refusal(
+            f"{deadline.label} has an extension on record: ask for a further extension instead.",
+            field,
+        )
+        for deadline, _, field in changes
+        if deadline.extension_requested_at is not None
+    ]
+    if refusals:
+        raise NotAllowedNow(refusals)
+    for deadline, day, _ in changes:
+        deadline.span, deadline.counts_from = "date set at scoping", "the scoping meeting"
+        deadline.all_day = True
+        deadline_move(deadline, end_of_day(day))
+        deadline.save()
     audit.record(
         "COMMISSION_DATES_SET",
         actor=by,
@@ -157,6 +200,21 @@ def commission_set_dates(*, commission: AgencyCommission, by, chronology_due_on,
     )
 
 
+def commission_mark_received(*, commission: AgencyCommission, part: str, at: dt.datetime) -> bool:
+    """Record the first arrival of an agency's chronology or report; its deadline is met.
+
+    ``part`` is ``DeadlineKind.CHRONOLOGY`` or ``DeadlineKind.AGENCY_REPORT``. Later
+    versions leave the first date as it is (compliance is audited per agency, 003 §2.1).
+    """
+    field, deadline_id = {
+        DeadlineKind.CHRONOLOGY: ("chronology_received_at", commission.chronology_deadline_id),
+        DeadlineKind.AGENCY_REPORT: ("report_received_at", commission.report_deadline_id),
+    }[DeadlineKind(part)]
+    first = AgencyCommission.objects.filter(pk=commission.pk, **{f"{field}__isnull": True}).update(
+        **{field: at}
+    )
+    Deadline.objects.filter(pk=deadline_id, met_at__isnull=True).update(met_at=at)
+    return bool(first)
 # --- the review's stages -----------------------------------------------------------------
 
 

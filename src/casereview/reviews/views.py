@@ -11,6 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from casereview.boards.models import name_on, shown_name
 from casereview.core import models as audit
 from casereview.core.permissions import can, gate
+from casereview.core.timescales import DeadlineState
+from casereview.referrals.models import deadline_state
 
 from . import services
 from .forms import CommissionDatesForm, MemberForm
@@ -46,14 +48,21 @@ def review_detail(request: HttpRequest, obj: Review) -> HttpResponse:
         referral_id=review.referral_id,
         obj=review,
     )
-    today = timezone.localdate()
+    profile, now = review.referral.board.profile, timezone.now()
     commissions = [
         c
-        for c in review.commissions.select_related("agency")
+        for c in review.commissions.select_related(
+            "agency", "chronology_deadline", "report_deadline"
+        )
         if can(request.user, "commission.view", c) or can(request.user, "review.manage", review)
     ]
     for c in commissions:
-        c.chronology_overdue = c.chronology_received_at is None and c.chronology_due_on < today
+        # "Due soon" in the working days of the board's nation, as every deadline is shown.
+        for d in (c.chronology_deadline, c.report_deadline):
+            d.state_now = deadline_state(
+                d.effective_due_at, d.all_day, now, d.met_at, profile=profile
+            )
+        c.chronology_overdue = c.chronology_deadline.state_now is DeadlineState.OVERDUE
     context = {
         "review": review,
         "referral": review.referral,
@@ -62,6 +71,7 @@ def review_detail(request: HttpRequest, obj: Review) -> HttpResponse:
         "members": _members(review),
         "exclusions": _exclusions(request, review),
         "can_manage": can(request.user, "review.manage", review),
+        "can_extend": can(request.user, "deadline.extend", review.referral),
         "can_see_merged": can(request.user, "chronology.view_merged", review),
         "can_keep_key": can(request.user, "key_reference.manage", review),
     }

@@ -103,12 +103,15 @@ def docx_bytes(rows) -> bytes:
 
 @pytest.fixture
 def review(make_referral, cast):
-    from casereview.reviews.models import AgencyCommission
+    from django.utils import timezone
+
+    from casereview.reviews.services import commission_open, commission_set_dates
 
     review = make_referral("review-open").review
     today = dt.date(2026, 12, 1)
-    AgencyCommission.objects.create(
-        review=review, agency=cast.health, chronology_due_on=today, report_due_on=today
+    health = commission_open(review=review, agency=cast.health, at=timezone.now())
+    commission_set_dates(
+        commission=health, by=cast.manager, chronology_due_on=today, report_due_on=today
     )
     return review
 

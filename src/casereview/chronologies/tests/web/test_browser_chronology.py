@@ -43,12 +43,13 @@ def setting(audit_cleared_after, cast, make_referral) -> dict:  # noqa: F811
     from casereview.boards.models import Membership
     from casereview.boards.roles import Role
     from casereview.conftest import make_person
-    from casereview.reviews.models import AgencyCommission
+    from casereview.reviews.services import commission_open, commission_set_dates
 
     review = make_referral("review-open").review
     day = timezone.localdate() + dt.timedelta(days=28)
-    health = AgencyCommission.objects.create(
-        review=review, agency=cast.health, chronology_due_on=day, report_due_on=day
+    health = commission_open(review=review, agency=cast.health, at=timezone.now())
+    commission_set_dates(
+        commission=health, by=cast.manager, chronology_due_on=day, report_due_on=day
     )
     health_author = make_person("health-author@test.test", "Health Author")
     Membership.objects.create(

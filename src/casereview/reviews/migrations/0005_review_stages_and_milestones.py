@@ -7,8 +7,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("referrals", "0003_lcspr_outcome"),
-        ("reviews", "0003_exclusions_become_case_facts"),
+        ("referrals", "0004_lcspr_outcome"),
+        ("reviews", "0004_commission_deadlines"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("boards", "0005_recheck_letter_templates"),
+        ("boards", "0006_commission_spans"),
     ]
 
     operations = [

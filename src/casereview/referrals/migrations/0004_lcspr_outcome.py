@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("referrals", "0002_case_exclusions"),
+        ("referrals", "0003_deadline_key_and_missed"),
     ]
 
     operations = [
