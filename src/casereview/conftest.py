@@ -204,10 +204,15 @@ def make_referral(cast):
         services.referral_begin_screening(referral=referral, by=manager)
         if stage == "screening":
             return referral
+        # A serious case review where the board's procedure has one, else its first review.
+        options = [Outcome(o) for o in board.profile.decision_options]
+        outcome = (
+            Outcome.SCR if Outcome.SCR in options else next(o for o in options if o.opens_review)
+        )
         services.referral_recommend(
             referral=referral,
             by=manager,
-            outcome=Outcome.SCR,
+            outcome=outcome,
             reasons="Criteria met.",
             participants=cast.subgroup,
             consulted_by="meeting",
@@ -218,7 +223,7 @@ def make_referral(cast):
         if stage == "awaiting-decision":
             return referral
         chair = cast.chair if board == cast.board else _chair_of(board)
-        services.referral_decide(referral=referral, by=chair, outcome=Outcome.SCR, reasons="")
+        services.referral_decide(referral=referral, by=chair, outcome=outcome, reasons="")
         return referral
 
     return _make

@@ -214,6 +214,7 @@ def commission_key(agency) -> str:
     """The key of a commissioned agency's deadlines: one review a case, one commission an agency."""
     return f"agency-{agency.pk}"
 
+
 class Milestone(models.Model):
     """A checklist item of a review, recorded by a person with when and a note (DOMAIN.md 2)."""
 

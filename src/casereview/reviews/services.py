@@ -215,6 +215,8 @@ def commission_mark_received(*, commission: AgencyCommission, part: str, at: dt.
     )
     Deadline.objects.filter(pk=deadline_id, met_at__isnull=True).update(met_at=at)
     return bool(first)
+
+
 # --- the review's stages -----------------------------------------------------------------
 
 

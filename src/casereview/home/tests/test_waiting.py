@@ -22,6 +22,7 @@ from casereview.referrals.models import (
     DeadlineKind,
     Notification,
     Referral,
+    end_of_day,
 )
 from casereview.reviews.models import AgencyCommission, Review, ReviewMember, ReviewRole
 from casereview.reviews.services import review_member_add
@@ -271,15 +272,34 @@ def bulk_world(cast, n: int, start: int) -> None:
     reviews = Review.objects.bulk_create(
         [Review(referral=c, kind="scr", opened_at=now) for c in by_stage["review-open"]]
     )
+
+    def commission_deadline(r, kind, due):
+        return Deadline(
+            referral_id=r.referral_id,
+            kind=kind,
+            key=f"agency-{cast.police.pk}",
+            agency=cast.police,
+            label=kind.label,
+            span="20 working days",
+            counts_from="the agency was commissioned",
+            starts_at=now,
+            due_at=end_of_day(due),
+            effective_due_at=end_of_day(due),
+        )
+
+    chronologies = Deadline.objects.bulk_create(
+        [commission_deadline(r, DeadlineKind.CHRONOLOGY, now.date()) for r in reviews]
+    )
+    reports = Deadline.objects.bulk_create(
+        [
+            commission_deadline(r, DeadlineKind.AGENCY_REPORT, now.date() + dt.timedelta(weeks=2))
+            for r in reviews
+        ]
+    )
     AgencyCommission.objects.bulk_create(
         [
-            AgencyCommission(
-                review=r,
-                agency=cast.police,
-                chronology_due_on=now.date(),
-                report_due_on=now.date() + dt.timedelta(weeks=2),
-            )
-            for r in reviews
+            AgencyCommission(review=r, agency=cast.police, chronology_deadline=c, report_deadline=d)
+            for r, c, d in zip(reviews, chronologies, reports, strict=True)
         ]
     )
     ReviewMember.objects.bulk_create(

@@ -162,11 +162,17 @@ def test_due_soon_counts_the_working_days_of_the_boards_nation(
     with time_machine.travel(SOON_NOW, tick=False):
         client = as_person(cast.manager)
         page = client.get(reverse("referrals:detail", args=[referral.pk]))
-        dashboard = client.get(reverse("core:dashboard"))
+        dashboard = client.get(reverse("home:dashboard"))
     shown = {d.kind: d.state_now for d in page.context["deadlines"]}
     assert shown[DeadlineKind.DECISION] is state
-    [case] = dashboard.context["cases"]
-    assert case.next_state is state
+    [case] = [
+        i
+        for g in dashboard.context["groups"]
+        if g.kind == "Cases by next deadline"
+        for i in g.items
+        if i.reference == referral.reference
+    ]
+    assert case.state is state
 
 
 def test_due_soon_on_the_review_page_counts_the_boards_nation(cast, make_referral, as_person):
