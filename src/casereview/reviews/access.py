@@ -38,7 +38,12 @@ def review_roles(access: Access, review) -> set[ReviewRole]:
 
 def _agencies(access: Access, review) -> set[int]:
     own = access.agencies_on(review.referral.board_id)
-    return own | {agency_id for _, agency_id in _live_members(access, review) if agency_id}
+    authored = {
+        agency_id
+        for role, agency_id in _live_members(access, review)
+        if role == ReviewRole.AGENCY_AUTHOR and agency_id
+    }
+    return own | authored
 
 
 def is_process_staff(access: Access, obj) -> bool:

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casereview.boards.models import name_on, shown_name
 from casereview.core import models as audit
+from casereview.core.forms import add_refusals
+from casereview.core.lifecycle import NotAllowedNow
 from casereview.core.permissions import can, gate
 
 from . import services
@@ -104,16 +106,20 @@ def review_members(request: HttpRequest, obj: Review) -> HttpResponse:
     form = MemberForm(request.POST or None, board=review.referral.board)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.review_member_add(
-            review=review,
-            person=data["person"],
-            role=data["role"],
-            by=request.user,
-            agency=data["agency"],
-        )
-        board = review.referral.board
-        messages.success(request, f"{shown_name(board, data['person'])} added to the review.")
-        return redirect("reviews:members", pk=review.pk)
+        try:
+            services.review_member_add(
+                review=review,
+                person=data["person"],
+                role=data["role"],
+                by=request.user,
+                agency=data["agency"],
+            )
+        except NotAllowedNow as refused:
+            add_refusals(form, refused)
+        else:
+            board = review.referral.board
+            messages.success(request, f"{shown_name(board, data['person'])} added to the review.")
+            return redirect("reviews:members", pk=review.pk)
     members = _members(review)
     return render(
         request,
