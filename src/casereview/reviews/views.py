@@ -66,6 +66,7 @@ def review_detail(request: HttpRequest, obj: Review) -> HttpResponse:
         "can_manage": can(request.user, "review.manage", review),
         "can_see_merged": can(request.user, "chronology.view_merged", review),
         "can_keep_key": can(request.user, "key_reference.manage", review),
+        "can_read_for_overview": can(request.user, "document.read_anonymised", review),
     }
     return render(request, "reviews/detail.html", context)
 
