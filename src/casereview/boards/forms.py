@@ -68,6 +68,7 @@ class ProfileForm(forms.ModelForm):
             "family_letter",
             "extension_two_step",
             "due_soon_working_days",
+            "read_only_see_case_content",
         ]
         widgets = {
             "criteria_test": forms.RadioSelect,

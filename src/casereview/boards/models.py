@@ -220,6 +220,12 @@ class ProcedureProfile(models.Model):
         help_text="Extensions approved by the board chair, then agreed with the inspectorate.",
     )
     due_soon_working_days = models.PositiveIntegerField(default=5)
+    read_only_see_case_content = models.BooleanField(
+        "Board members and observers see case content",
+        default=False,
+        help_text="The child's name and what happened, beside each case's decisions and "
+        "deadlines; otherwise they see its reference only.",
+    )
 
     def __str__(self) -> str:
         return f"Procedure profile of {self.board}"

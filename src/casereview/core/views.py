@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casereview.accounts.views import sign_in
-from casereview.boards.roles import CASE_STAFF_ROLES, Role
+from casereview.boards.roles import CASE_STAFF_ROLES, READ_ONLY_ROLES, Role
 from casereview.referrals.models import AgencyRequest, Referral, deadline_state, elapsed_percent
 
 from .models import Document
@@ -99,6 +99,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "is_staff_view": bool(staff_boards),
         "can_log_boards": _boards_where(access, Role.BUSINESS_MANAGER, Role.ADMINISTRATOR),
         "has_boards": bool(boards),
+        "holds_agency_role": bool(agency_ids),
+        # Board members and observers: their board's decisions and deadlines (referrals.oversight).
+        "oversees": _boards_where(access, *READ_ONLY_ROLES),
     }
     return render(request, "core/dashboard.html", context)
 

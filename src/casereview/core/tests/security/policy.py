@@ -73,6 +73,8 @@ ALLOWED = {
     "agency_request.answer": PROCESS_STAFF | {"police_officer", "police_author"},
     "document.download": CASE_STAFF,
     "board.view": CASE_STAFF | AGENCY_PEOPLE,
+    # With the board members and observers (none in the matrix's cast: see referrals' tests).
+    "board.decisions": CASE_STAFF,
     "profile.edit": PROCESS_STAFF,
     "letter_template.edit": PROCESS_STAFF,
     "board.manage_people": PROCESS_STAFF,
@@ -193,6 +195,12 @@ URLS: dict[str, dict] = {
             "incident_on_1": "1",
             "incident_on_2": "2026",
         },
+    },
+    "referrals:board-decisions": {
+        "methods": {"GET": "board.decisions"},
+        "object": "board",
+        "shows": "board_name",
+        "audited": True,
     },
     "referrals:detail": {
         "methods": {"GET": "referral.view"},
