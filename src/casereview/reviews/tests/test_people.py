@@ -124,6 +124,13 @@ def test_a_person_excluded_from_the_case_cannot_be_given_a_role_on_its_review(ca
     assert not ReviewMember.objects.filter(person=cast.admin).exists()
 
 
+def test_a_person_with_no_role_on_the_board_cannot_sit_on_its_review(cast, review):
+    refusals = _refused(
+        review=review, person=cast.outsider, role=ReviewRole.PANEL_MEMBER, by=cast.manager
+    )
+    assert refusals == {"person": ["outsider@test.test holds no role on Northbrook."]}
+
+
 def test_adding_back_someone_who_was_removed_uses_the_new_details(cast, review):
     AgencyCommission.objects.create(
         review=review,
