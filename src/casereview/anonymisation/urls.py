@@ -15,6 +15,8 @@ urlpatterns = [
         views.key_entry_remove,
         name="key-entry-remove",
     ),
+    path(f"{R}key-reference/read/", views.key_reference_read, name="key-reference-read"),
+    path(f"{R}copies/", views.copies, name="copies"),
     path(f"{R}glossary/", views.glossary, name="glossary"),
     path(f"{R}glossary/starter/", views.glossary_starter, name="glossary-starter"),
     path(f"{R}glossary/export.docx", views.glossary_export, name="glossary-export"),

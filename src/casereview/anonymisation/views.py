@@ -25,7 +25,7 @@ from casereview.core.permissions import can, gate
 from casereview.core.serving import serve_stored
 from casereview.reviews.views import review_lookup
 
-from . import exports, services
+from . import exports, reading, services
 from .forms import (
     DismissForm,
     DocumentUploadForm,
@@ -540,3 +540,52 @@ def flag_dismiss(request: HttpRequest, obj: AnonymisationRun, index: int) -> Htt
         "anonymisation/flag_dismiss.html",
         {"review": review, "run": run, "flag": flag, "form": form},
     )
+
+
+# --- what the overview author reads from (004 §13) -----------------------------------------
+
+
+@gate("key_reference.view", lookup=review_lookup)
+@require_GET
+def key_reference_read(request: HttpRequest, obj) -> HttpResponse:
+    """The key to read by: the family's names with their labels; professionals by label only.
+
+    The overview report keeps the family's names (004 §13), not the professionals'."""
+    review = obj
+    pagination = paginate(request, review.key_entries.order_by(_SECTION_ORDER, "pk"))
+    _read(
+        request,
+        review,
+        "KEY_REFERENCE_READ",
+        entries=len(pagination.items),
+        page=pagination.page.number,
+    )
+    sections = [
+        (c, SECTION_HEADINGS[c], items)
+        for c, items in _by_category(pagination.items).items()
+        if items
+    ]
+    return render(
+        request,
+        "anonymisation/key_reference_read.html",
+        {"review": review, "sections": sections, "pagination": pagination},
+    )
+
+
+@gate("document.read_anonymised", lookup=review_lookup)
+@require_GET
+def copies(request: HttpRequest, obj) -> HttpResponse:
+    """The agency reports as anonymised and checked, one copy each, to read and download.
+
+    Each copy downloads through the one document download, whose rule for anonymised copies
+    (core.serving) lets the overview author have exactly these."""
+    review = obj
+    found = reading.copies_for_reading(review)
+    _read(request, review, "ANONYMISED_COPIES_VIEWED", copies=len(found))
+    context = {
+        "review": review,
+        "copies": found,
+        "can_see_merged": can(request.user, "chronology.view_merged", review),
+        "can_read_key": can(request.user, "key_reference.view", review),
+    }
+    return render(request, "anonymisation/copies.html", context)

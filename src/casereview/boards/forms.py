@@ -78,6 +78,7 @@ class ProfileForm(forms.ModelForm):
             "extension_two_step",
             "due_soon_working_days",
             "publication_gates",
+            "read_only_see_case_content",
         ]
         widgets = {
             "criteria_test": forms.RadioSelect,

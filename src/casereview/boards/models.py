@@ -249,6 +249,12 @@ class ProcedureProfile(models.Model):
         blank=True,
         help_text="What must be recorded before the executive summary is published (DOMAIN.md 7).",
     )
+    read_only_see_case_content = models.BooleanField(
+        "Board members and observers see case content",
+        default=False,
+        help_text="The child's name and what happened, beside each case's decisions and "
+        "deadlines; otherwise they see its reference only.",
+    )
 
     def __str__(self) -> str:
         return f"Procedure profile of {self.board}"

@@ -45,3 +45,6 @@ AGENCY_ROLES = frozenset({Role.NAMED_OFFICER, Role.AGENCY_AUTHOR})
 CASE_STAFF_ROLES = frozenset(
     {Role.CHAIR, Role.BUSINESS_MANAGER, Role.ADMINISTRATOR, Role.SUBGROUP_MEMBER}
 )
+
+# Roles that read what the board decided and when things are due, and do nothing else.
+READ_ONLY_ROLES = frozenset({Role.BOARD_MEMBER, Role.OBSERVER})

@@ -19,7 +19,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from casereview.boards.roles import CASE_STAFF_ROLES, Role
+from casereview.boards.roles import CASE_STAFF_ROLES, READ_ONLY_ROLES, Role
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +185,11 @@ def is_chair_or_process_staff(access: Access, obj) -> bool:
     return access.has(_board_id(obj), Role.CHAIR, Role.BUSINESS_MANAGER, Role.ADMINISTRATOR)
 
 
+def reads_decisions(access: Access, obj) -> bool:
+    """The board's case staff, and its read-only board members and observers."""
+    return access.has(_board_id(obj), *CASE_STAFF_ROLES, *READ_ONLY_ROLES)
+
+
 def is_board_member(access: Access, obj) -> bool:
     """Anyone holding a role on the board."""
     return _board_id(obj) in access.boards()
@@ -205,6 +210,7 @@ RULES: dict[str, Rule] = {
     "agency_request.answer": is_named_officer_of_request,
     "document.download": may_have_stored,
     "board.view": is_board_member,
+    "board.decisions": reads_decisions,
     "profile.edit": is_board_admin,
     "letter_template.edit": is_board_admin,
     "board.manage_people": is_board_admin,

@@ -128,9 +128,17 @@ def review_original_rule(access: Access, document) -> bool:
 
 
 def review_anonymised_rule(access: Access, document) -> bool:
-    """An anonymised document of a review: the process staff who anonymise, unless excluded."""
+    """An anonymised document of a review: the process staff who anonymise, any of them; the
+    overview author, each report's copy for reading (anonymisation.reading); unless excluded."""
+    from casereview.anonymisation.reading import is_for_reading
+
     run = _run_of(document)
-    return run is not None and RULES["document.anonymise"](access, run.document.review)
+    if run is None or access.is_excluded_from(run.document.review):
+        return False
+    review = run.document.review
+    if RULES["document.anonymise"](access, review):
+        return True
+    return RULES["document.read_anonymised"](access, review) and is_for_reading(run)
 
 
 def letter_template_rule(access: Access, template) -> bool:

@@ -11,6 +11,7 @@ from casereview.boards.models import Board
 from casereview.boards.roles import Role
 from casereview.core.permissions import access_for, gate, public
 from casereview.core.timescales import DeadlineState
+from casereview.referrals.oversight import oversight_boards
 
 from .waiting import waiting_for
 
@@ -40,5 +41,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "total": len(items),
         "can_log_boards": list(Board.objects.filter(pk__in=logging)) if logging else [],
         "has_boards": bool(access.grants),
+        # Board members and observers: their boards' decisions and deadlines.
+        "oversees": oversight_boards(request.user),
     }
     return render(request, "home/dashboard.html", context)

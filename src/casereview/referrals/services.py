@@ -17,7 +17,7 @@ from casereview.core import models as audit
 from casereview.core.lifecycle import NotAllowedNow, Refusal
 from casereview.core.permissions import require
 from casereview.core.stages import advance
-from casereview.referrals import criteria
+from casereview.referrals import criteria, hooks
 
 from . import lifecycle
 from .deadlines import compute_due, deadline_meet, deadline_move, deadline_set
@@ -368,9 +368,7 @@ def referral_decide(
 
 
 def _open_review(referral: Referral, outcome: Outcome, now: dt.datetime) -> None:
-    from casereview.reviews.services import review_open
-
-    review = review_open(referral=referral, kind=outcome.value, at=now)
+    review = hooks.open_review(referral=referral, kind=outcome.value, at=now)
     profile = referral.board.profile
     if not review.path.clock:  # a near-miss review has no review clock (DOMAIN.md 8)
         return

@@ -5,6 +5,7 @@ from . import views
 app_name = "referrals"
 urlpatterns = [
     path("boards/<slug:slug>/referrals/new/", views.referral_new, name="new"),
+    path("boards/<slug:slug>/decisions/", views.board_decisions, name="board-decisions"),
     path("cases/<int:pk>/", views.referral_detail, name="detail"),
     path("cases/<int:pk>/ask-agencies/", views.referral_ask_agencies, name="ask-agencies"),
     path("cases/<int:pk>/facts/", views.referral_facts, name="facts"),

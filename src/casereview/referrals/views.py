@@ -456,3 +456,22 @@ def case_exclusion_end(request: HttpRequest, obj: Referral, exclusion_pk: int) -
     name = shown_name(obj.board_id, exclusion.person)
     messages.success(request, f"{name} is no longer excluded from the case.")
     return redirect("referrals:exclusions", pk=obj.pk)
+
+
+@gate("board.decisions", lookup=board_lookup)
+@require_http_methods(["GET"])
+def board_decisions(request: HttpRequest, obj: Board) -> HttpResponse:
+    """The board's decisions and deadlines: what its read-only roles are for."""
+    from .oversight import decisions_and_deadlines
+
+    board = obj
+    request.casereview_board = board
+    rows = decisions_and_deadlines(board, person=request.user)
+    audit.record(
+        "BOARD_DECISIONS_VIEWED", actor=request.user, board_id=board.pk, detail={"cases": len(rows)}
+    )
+    return render(
+        request,
+        "referrals/board_decisions.html",
+        {"board": board, "rows": rows, "content": board.profile.read_only_see_case_content},
+    )

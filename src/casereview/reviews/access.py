@@ -38,7 +38,12 @@ def review_roles(access: Access, review) -> set[ReviewRole]:
 
 def _agencies(access: Access, review) -> set[int]:
     own = access.agencies_on(review.referral.board_id)
-    return own | {agency_id for _, agency_id in _live_members(access, review) if agency_id}
+    authored = {
+        agency_id
+        for role, agency_id in _live_members(access, review)
+        if role == ReviewRole.AGENCY_AUTHOR and agency_id
+    }
+    return own | authored
 
 
 def is_process_staff(access: Access, obj) -> bool:
@@ -72,12 +77,29 @@ def is_commissioned_agency(access: Access, commission) -> bool:
     return commission.agency_id in _agencies(access, review)
 
 
+def is_overview_author(access: Access, obj) -> bool:
+    """The review's overview author (the independent reviewer who writes the report)."""
+    return ReviewRole.OVERVIEW_AUTHOR in review_roles(access, review_of(obj))
+
+
 def may_see_merged(access: Access, obj) -> bool:
-    """Process staff always; the panel once the merged chronology is shared with it."""
+    """Process staff always; the panel and the overview author once the merged chronology
+    is shared with the panel."""
     review = review_of(obj)
     if is_process_staff(access, review):
         return True
-    return review.chronology_shared_at is not None and is_panel(access, review)
+    return review.chronology_shared_at is not None and (
+        is_panel(access, review) or is_overview_author(access, review)
+    )
+
+
+def reads_for_the_overview(access: Access, obj) -> bool:
+    """The overview author, and the process staff who prepare what they read.
+
+    The overview report keeps the family's names (004 §13), so its author reads the key
+    reference, but professionals only by their labels, and the reports only as anonymised:
+    never the originals (``document.read_original`` stays with process staff)."""
+    return is_process_staff(access, obj) or is_overview_author(access, obj)
 
 
 def is_panel_chair(access: Access, obj) -> bool:
@@ -111,6 +133,8 @@ RULES.update(
         ),
         "review.sign_off": lambda access, obj: access.has(review_of(obj).board_id, Role.CHAIR),
         "key_reference.manage": is_process_staff,
+        "key_reference.view": reads_for_the_overview,
+        "document.read_anonymised": reads_for_the_overview,
         "document.anonymise": is_process_staff,
         "document.read_original": is_process_staff,
     }

@@ -6,4 +6,11 @@ class ReviewsConfig(AppConfig):
     label = "reviews"
 
     def ready(self) -> None:
+        from casereview.referrals.hooks import register_review_opener
+
         from . import access  # noqa: F401  (registers the review rules with the gate)
+        from .services import review_open
+
+        # The chair's decision opens the review through this hook: referrals never
+        # imports reviews (reviews build on referrals).
+        register_review_opener(review_open)

@@ -5,10 +5,9 @@ from django import forms
 from casereview.accounts.models import Person
 from casereview.boards.forms import BoardPersonField
 from casereview.boards.models import people_of
-from casereview.boards.roles import Role
 from casereview.core.forms import GovukDateField
 
-from .models import ReviewRole, rests_on
+from .models import ReviewRole
 
 
 class MemberForm(forms.Form):
@@ -24,29 +23,11 @@ class MemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.board = board
         # Only people a review role could rest on: an active account with an active board
-        # role (SECURITY.md AZ-4); a role ended on the board is not offered.
+        # role (SECURITY.md AZ-4); a role ended on the board is not offered. Whether this
+        # person may take this role is the service's rule (services._member_refusals).
         self.fields["person"].queryset = people_of(board)
         self.fields["agency"].queryset = board.agencies.filter(is_active=True)
         self.fields["agency"].conditional = True
-
-    def clean(self):
-        data = super().clean()
-        role, person, agency = data.get("role"), data.get("person"), data.get("agency")
-        if role == ReviewRole.AGENCY_AUTHOR and not agency:
-            self.add_error("agency", "Choose the agency the author writes for.")
-        elif role and person:
-            grants = [
-                (Role(m.role), m.agency_id)
-                for m in person.memberships.filter(board=self.board, is_active=True)
-            ]
-            if not rests_on(role, agency.pk if agency else None, grants):
-                self.add_error(
-                    "person",
-                    f"{self.fields['person'].label_from_instance(person)} holds no role in "
-                    f"{agency}: give them the agency's report "
-                    "author role on the board's people page first.",
-                )
-        return data
 
 
 class CommissionDatesForm(forms.Form):

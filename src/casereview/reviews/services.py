@@ -7,6 +7,8 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from casereview.boards.models import Membership, shown_name
+from casereview.boards.roles import Role
 from casereview.core import models as audit
 from casereview.core.lifecycle import NotAllowedNow, Refusal
 from casereview.core.permissions import require
@@ -89,24 +91,96 @@ def commission_open(*, review: Review, agency, at: dt.datetime) -> AgencyCommiss
     )
 
 
+def _member_refusals(*, review: Review, person, role: str, agency) -> list[Refusal]:
+    """Why a person may not take a role on a review now; empty when they may.
+
+    The roles of one review are consistent: nobody excluded from the case takes a role on
+    it (SECURITY.md AZ-5); an agency's report author writes for an agency the review
+    commissioned and in which they hold an agency role on the board; a role rests on a
+    board role (AZ-4); and a role already held is not given twice.
+    """
+    board = review.referral.board
+    name = shown_name(board, person)
+    if review.referral.exclusions.in_force().filter(person=person).exists():
+        return [
+            Refusal(
+                f"{name} is excluded from this case for a conflict of interest, so cannot "
+                "be given a role on its review.",
+                "person",
+            )
+        ]
+    refusals = []
+    grants = [
+        (Role(m.role), m.agency_id)
+        for m in Membership.objects.filter(person=person, board=board, is_active=True)
+    ]
+    if role == ReviewRole.AGENCY_AUTHOR:
+        if agency is None:
+            refusals.append(Refusal("Choose the agency the author writes for.", "agency"))
+        elif not review.commissions.filter(agency=agency).exists():
+            refusals.append(
+                Refusal(
+                    f"{agency} is not commissioned for this review: an agency report author "
+                    "writes only for a commissioned agency.",
+                    "agency",
+                )
+            )
+        elif not rests_on(role, agency.pk, grants):
+            refusals.append(
+                Refusal(
+                    f"{name} holds no role in {agency}: give them the agency's report "
+                    "author role on the board's people page first.",
+                    "person",
+                )
+            )
+    elif not rests_on(role, None, grants):
+        refusals.append(Refusal(f"{name} holds no role on {board.short_name}.", "person"))
+    held = ReviewMember.objects.filter(review=review, person=person, role=role, is_active=True)
+    if held.exists():
+        refusals.append(
+            Refusal(
+                f"{name} already holds the role “{ReviewRole(role).label}” on this review.", "role"
+            )
+        )
+    return refusals
+
+
 @transaction.atomic
-def review_member_add(*, review: Review, person, role: str, by, agency=None):
+def review_member_add(*, review: Review, person, role: str, by, agency=None) -> ReviewMember:
+    """Give a person a role on the review, or give back one they held before.
+
+    A role given back takes the details given now (the agency, who added them), never those
+    it had when it was removed. Refused with ``NotAllowedNow``, each refusal naming its field.
+    """
     require(by, "review.manage", review)
-    member, created = ReviewMember.objects.get_or_create(
+    # Only an agency's report author writes for an agency: an agency on any other role would
+    # let it read that agency's commission (reviews.access._agencies).
+    agency = agency if role == ReviewRole.AGENCY_AUTHOR else None
+    refusals = _member_refusals(review=review, person=person, role=role, agency=agency)
+    if refusals:
+        raise NotAllowedNow(refusals)
+    member, created = ReviewMember.objects.select_for_update().get_or_create(
         review=review,
         person=person,
         role=role,
         defaults={"agency": agency, "added_by": by},
     )
-    if not created and not member.is_active:
-        ReviewMember.objects.filter(pk=member.pk).update(is_active=True, agency=agency)
+    if not created:
+        member.agency, member.added_by, member.is_active = agency, by, True
+        member.added_at = timezone.now()
+        member.save(update_fields=["agency", "added_by", "is_active", "added_at"])
     audit.record(
         "REVIEW_MEMBER_ADDED",
         actor=by,
         board_id=review.referral.board_id,
         referral_id=review.referral_id,
         obj=member,
-        detail={"person": person.pk, "role": role},
+        detail={
+            "person": person.pk,
+            "role": role,
+            "agency": agency.pk if agency else None,
+            "again": not created,
+        },
     )
     return member
 
@@ -134,8 +208,6 @@ def review_roles_end_unsupported(*, person, by=None, because: str) -> int:
     event. The gate already ignores such a role; this ends the row too, so the review's
     people page shows who is really on it. Returns how many were ended.
     """
-    from casereview.boards.models import Membership
-
     grants: dict[int, list] = {}
     if person.is_active:
         for m in Membership.objects.filter(person=person, is_active=True):

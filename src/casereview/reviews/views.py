@@ -10,6 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casereview.boards.models import name_on, shown_name
 from casereview.core import models as audit
+from casereview.core.forms import add_refusals
+from casereview.core.lifecycle import NotAllowedNow
 from casereview.core.permissions import can, gate
 from casereview.core.timescales import DeadlineState
 from casereview.referrals.models import deadline_state
@@ -74,6 +76,7 @@ def review_detail(request: HttpRequest, obj: Review) -> HttpResponse:
         "can_extend": can(request.user, "deadline.extend", review.referral),
         "can_see_merged": can(request.user, "chronology.view_merged", review),
         "can_keep_key": can(request.user, "key_reference.manage", review),
+        "can_read_for_overview": can(request.user, "document.read_anonymised", review),
     }
     return render(request, "reviews/detail.html", context)
 
@@ -114,16 +117,20 @@ def review_members(request: HttpRequest, obj: Review) -> HttpResponse:
     form = MemberForm(request.POST or None, board=review.referral.board)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.review_member_add(
-            review=review,
-            person=data["person"],
-            role=data["role"],
-            by=request.user,
-            agency=data["agency"],
-        )
-        board = review.referral.board
-        messages.success(request, f"{shown_name(board, data['person'])} added to the review.")
-        return redirect("reviews:members", pk=review.pk)
+        try:
+            services.review_member_add(
+                review=review,
+                person=data["person"],
+                role=data["role"],
+                by=request.user,
+                agency=data["agency"],
+            )
+        except NotAllowedNow as refused:
+            add_refusals(form, refused)
+        else:
+            board = review.referral.board
+            messages.success(request, f"{shown_name(board, data['person'])} added to the review.")
+            return redirect("reviews:members", pk=review.pk)
     members = _members(review)
     return render(
         request,

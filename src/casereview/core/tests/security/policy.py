@@ -74,6 +74,8 @@ ALLOWED = {
     "agency_request.answer": PROCESS_STAFF | {"police_officer", "police_author"},
     "document.download": CASE_STAFF,
     "board.view": CASE_STAFF | AGENCY_PEOPLE,
+    # With the board members and observers (none in the matrix's cast: see referrals' tests).
+    "board.decisions": CASE_STAFF,
     "profile.edit": PROCESS_STAFF,
     "letter_template.edit": PROCESS_STAFF,
     "board.manage_people": PROCESS_STAFF,
@@ -104,6 +106,9 @@ ALLOWED = {
     "chronology.export_docx": CASE_STAFF,
     "chronology.export_pdf": CASE_STAFF,
     "key_reference.manage": PROCESS_STAFF,
+    # What the overview author reads from (none in the matrix's cast; see reviews' tests).
+    "key_reference.view": PROCESS_STAFF,
+    "document.read_anonymised": PROCESS_STAFF,
     "document.anonymise": PROCESS_STAFF,
     "document.read_original": PROCESS_STAFF,
 }
@@ -200,6 +205,12 @@ URLS: dict[str, dict] = {
             "incident_on_1": "1",
             "incident_on_2": "2026",
         },
+    },
+    "referrals:board-decisions": {
+        "methods": {"GET": "board.decisions"},
+        "object": "board",
+        "shows": "board_name",
+        "audited": True,
     },
     "referrals:detail": {
         "methods": {"GET": "referral.view"},
@@ -449,6 +460,18 @@ URLS: dict[str, dict] = {
         "methods": {"GET": "key_reference.manage", "POST": "key_reference.manage"},
         "object": "review",
         "shows": "key_name",
+        "audited": True,
+    },
+    "anonymisation:key-reference-read": {
+        "methods": {"GET": "key_reference.view"},
+        "object": "review",
+        "shows": "key_name",
+        "audited": True,
+    },
+    "anonymisation:copies": {
+        "methods": {"GET": "document.read_anonymised"},
+        "object": "review",
+        "shows": "reference",
         "audited": True,
     },
     "anonymisation:key-import": {
