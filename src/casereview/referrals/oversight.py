@@ -20,7 +20,7 @@ from casereview.core import timescales
 from casereview.core.permissions import access_for
 
 from .lifecycle import Outcome, Stage
-from .models import Deadline, Decision, Referral
+from .models import Deadline, Decision, Referral, deadline_state
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,9 @@ def decisions_and_deadlines(board: Board, *, person, now: dt.datetime | None = N
                         due=d.due,
                         original_due=d.original_due,
                         extended=d.extended,
-                        state=d.state(now, soon=profile.due_soon_working_days),
+                        state=deadline_state(
+                            d.effective_due_at, d.all_day, now, d.met_at, profile=profile
+                        ),
                     )
                     for d in case.deadlines.all()
                 ),

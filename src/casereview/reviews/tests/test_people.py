@@ -6,6 +6,7 @@ POST made directly, without the page, is refused just the same and changes nothi
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from casereview.boards.models import Membership
 from casereview.boards.roles import Role
@@ -13,7 +14,8 @@ from casereview.conftest import make_person
 from casereview.core.lifecycle import NotAllowedNow
 from casereview.referrals.services import case_exclusion_declare
 from casereview.reviews import services
-from casereview.reviews.models import AgencyCommission, ReviewMember, ReviewRole
+from casereview.reviews.models import ReviewMember, ReviewRole
+from casereview.reviews.services import commission_open
 
 pytestmark = pytest.mark.django_db
 
@@ -132,12 +134,7 @@ def test_a_person_with_no_role_on_the_board_cannot_sit_on_its_review(cast, revie
 
 
 def test_adding_back_someone_who_was_removed_uses_the_new_details(cast, review):
-    AgencyCommission.objects.create(
-        review=review,
-        agency=cast.health,
-        chronology_due_on=review.commissions.get().chronology_due_on,
-        report_due_on=review.commissions.get().report_due_on,
-    )
+    commission_open(review=review, agency=cast.health, at=timezone.now())
     author = _author_of(cast, cast.police, cast.health)
     first = services.review_member_add(
         review=review,
@@ -279,12 +276,7 @@ def test_a_post_made_directly_to_the_people_page_is_refused_and_changes_nothing(
 def test_someone_removed_is_added_back_through_the_page_with_the_new_details(
     cast, as_person, review
 ):
-    AgencyCommission.objects.create(
-        review=review,
-        agency=cast.health,
-        chronology_due_on=review.commissions.get().chronology_due_on,
-        report_due_on=review.commissions.get().report_due_on,
-    )
+    commission_open(review=review, agency=cast.health, at=timezone.now())
     author = _author_of(cast, cast.police, cast.health)
     client = as_person(cast.manager)
     added = _post(
