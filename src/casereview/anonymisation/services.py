@@ -16,11 +16,11 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
 from casereview.chronologies.exports import unquote_csv_cell
+from casereview.core import models as audit
 from casereview.core.documents import document_store
 from casereview.core.models import DocumentStatus
 from casereview.core.permissions import require
 from casereview.core.uploads import CONTENT_TYPES
-from casereview.reviews.services import review_event
 
 from .anonymise import AnonymiseError, Anonymiser
 from .edits import NAME, Edit
@@ -67,10 +67,6 @@ CONTEXTS_PER_NAME = 5
 
 class NotAllowedNow(ValueError):
     """A change that cannot be made as asked: the message says why (not a permission refusal)."""
-
-
-def _event(kind: str, *, review, by, obj=None, detail: dict | None = None, reasons: str = ""):
-    return review_event(kind, review=review, by=by, obj=obj, detail=detail, reasons=reasons)
 
 
 # --- the key reference ---------------------------------------------------------------------
@@ -129,10 +125,9 @@ def key_entry_add(*, review, by, **fields) -> KeyEntry:
     """Add a person or place to the key; with no label given, the next free one."""
     require(by, "key_reference.manage", review)
     entry = _create_entry(review=review, by=by, fields=fields)
-    _event(
+    audit.record(
         "KEY_ENTRY_ADDED",
-        review=review,
-        by=by,
+        actor=by,
         obj=entry,
         detail={"label": entry.label, "category": entry.category},
     )
@@ -149,10 +144,9 @@ def key_entry_change(*, entry: KeyEntry, by, **fields) -> KeyEntry:
     for key, value in fields.items():
         setattr(entry, key, value)
     entry.save()
-    _event(
+    audit.record(
         "KEY_ENTRY_CHANGED",
-        review=entry.review,
-        by=by,
+        actor=by,
         obj=entry,
         detail={"label": entry.label, "fields": changed},
     )
@@ -166,7 +160,7 @@ def key_entry_remove(*, entry: KeyEntry, by) -> None:
     require(by, "key_reference.manage", review)
     Relation.objects.filter(review=review, person=entry).delete()
     Relation.objects.filter(review=review, other=entry).delete()
-    _event("KEY_ENTRY_REMOVED", review=review, by=by, obj=entry, detail={"label": entry.label})
+    audit.record("KEY_ENTRY_REMOVED", actor=by, obj=entry, detail={"label": entry.label})
     entry.delete()
 
 
@@ -293,10 +287,9 @@ def key_import(*, review, text: str, by) -> ImportResult:
     for entry in updates.values():
         entry.save()
     result = ImportResult(added=len(creates), updated=len(updates))
-    _event(
+    audit.record(
         "KEY_REFERENCE_IMPORTED",
-        review=review,
-        by=by,
+        actor=by,
         obj=review,
         detail={"added": result.added, "updated": result.updated},
     )
@@ -323,7 +316,7 @@ def glossary_add_starter(*, review, by) -> int:
         if term.casefold() not in held
     ]
     GlossaryEntry.objects.bulk_create(new)
-    _event("GLOSSARY_STARTER_ADDED", review=review, by=by, obj=review, detail={"added": len(new)})
+    audit.record("GLOSSARY_STARTER_ADDED", actor=by, obj=review, detail={"added": len(new)})
     return len(new)
 
 
@@ -334,16 +327,14 @@ def glossary_add(*, review, term: str, meaning: str, by) -> GlossaryEntry:
     if review.glossary.annotate(t=Lower("term")).filter(t=term.casefold()).exists():
         raise NotAllowedNow(f"{term!r} is already in the glossary.")
     entry = GlossaryEntry.objects.create(review=review, term=term, meaning=meaning)
-    _event("GLOSSARY_ENTRY_ADDED", review=review, by=by, obj=entry, detail={"term": term})
+    audit.record("GLOSSARY_ENTRY_ADDED", actor=by, obj=entry, detail={"term": term})
     return entry
 
 
 @transaction.atomic
 def glossary_remove(*, entry: GlossaryEntry, by) -> None:
     require(by, "key_reference.manage", entry.review)
-    _event(
-        "GLOSSARY_ENTRY_REMOVED", review=entry.review, by=by, obj=entry, detail={"term": entry.term}
-    )
+    audit.record("GLOSSARY_ENTRY_REMOVED", actor=by, obj=entry, detail={"term": entry.term})
     entry.delete()
 
 
@@ -360,10 +351,9 @@ def relation_add(*, review, person: KeyEntry, relation: str, other: KeyEntry, by
     if Relation.objects.filter(person=person, relation=relation, other=other).exists():
         raise NotAllowedNow("That relationship is already recorded.")
     made = Relation.objects.create(review=review, person=person, relation=relation, other=other)
-    _event(
+    audit.record(
         "RELATION_ADDED",
-        review=review,
-        by=by,
+        actor=by,
         obj=made,
         detail={"person": person.label, "relation": relation, "other": other.label},
     )
@@ -373,10 +363,9 @@ def relation_add(*, review, person: KeyEntry, relation: str, other: KeyEntry, by
 @transaction.atomic
 def relation_remove(*, relation: Relation, by) -> None:
     require(by, "key_reference.manage", relation.review)
-    _event(
+    audit.record(
         "RELATION_REMOVED",
-        review=relation.review,
-        by=by,
+        actor=by,
         obj=relation,
         detail={"relation": relation.relation},
     )
@@ -534,10 +523,9 @@ def document_anonymise(*, document: ReviewDocument, by) -> AnonymisationRun:
         flags=as_json["possible_identifiers"],
         run_by=by,
     )
-    _event(
+    audit.record(
         "DOCUMENT_ANONYMISED",
-        review=review,
-        by=by,
+        actor=by,
         obj=run,
         detail={
             "document": document.pk,
@@ -576,10 +564,9 @@ def flag_add_to_key(*, run: AnonymisationRun, index: int, by, **fields) -> KeyEn
             "resolved_by": by,
         },
     )
-    _event(
+    audit.record(
         "FLAG_ADDED_TO_KEY",
-        review=review,
-        by=by,
+        actor=by,
         obj=entry,
         detail={"run": run.pk, "label": entry.label, "category": entry.category},
     )
@@ -607,10 +594,9 @@ def flag_dismiss(*, run: AnonymisationRun, index: int, reason: str, by) -> FlagR
             "resolved_by": by,
         },
     )
-    _event(
+    audit.record(
         "FLAG_DISMISSED",
-        review=review,
-        by=by,
+        actor=by,
         obj=resolution,
         reasons=reason,
         detail={"run": run.pk},

@@ -85,8 +85,6 @@ def _read(request: HttpRequest, review, kind: str, obj=None, **detail) -> None:
     audit.record(
         kind,
         actor=request.user,
-        board_id=review.referral.board_id,
-        referral_id=review.referral_id,
         obj=obj if obj is not None else review,
         detail=detail,
     )

@@ -167,7 +167,7 @@ def people(request: HttpRequest, obj) -> HttpResponse:
         .select_related("person", "agency")
         .order_by("name", "person__email", "role")
     )
-    audit.record("BOARD_PEOPLE_VIEWED", actor=request.user, board_id=obj.pk, obj=obj)
+    audit.record("BOARD_PEOPLE_VIEWED", actor=request.user, obj=obj)
     return render(
         request, "boards/people.html", {"board": obj, "form": form, "memberships": memberships}
     )

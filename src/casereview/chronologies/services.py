@@ -19,11 +19,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from casereview.core import jobs
+from casereview.core import models as audit
 from casereview.core.documents import document_store
 from casereview.core.permissions import require
 from casereview.core.uploads import CONTENT_TYPES, UploadRefused, check_upload, display_name
 from casereview.reviews.models import AgencyCommission, Review
-from casereview.reviews.services import review_event
 
 from . import checks
 from .dates import parse_date_text, today_in_uk
@@ -48,12 +48,6 @@ class NotReady(ValueError):
     def __init__(self, message: str, details: Iterable[str] = ()) -> None:
         super().__init__(message)
         self.details = list(details)
-
-
-def _event(kind: str, *, by, commission=None, review=None, obj=None, detail=None, **extra):
-    return review_event(
-        kind, review=review or commission.review, by=by, obj=obj, detail=detail, **extra
-    )
 
 
 # -- reading a file into a draft ---------------------------------------------------------------
@@ -167,10 +161,9 @@ def _keep_upload(commission, chron, found, name, content, extension, by):
     )
     ChronologyEntry.objects.bulk_create(_entries(submission, chron.rows, found))
     counts = checks.severity_counts(found)
-    _event(
+    audit.record(
         "CHRONOLOGY_UPLOADED",
-        by=by,
-        commission=commission,
+        actor=by,
         obj=submission,
         detail={"rows": len(chron.rows), "version": submission.version, **counts},
     )
@@ -212,10 +205,9 @@ def chronology_draft_start(*, commission: AgencyCommission, by) -> ChronologySub
             entry.pk = None
             entry.submission = submission
         ChronologyEntry.objects.bulk_create(copies)
-    _event(
+    audit.record(
         "CHRONOLOGY_DRAFT_STARTED",
-        by=by,
-        commission=commission,
+        actor=by,
         obj=submission,
         detail={"version": submission.version, "from": current.version if current else None},
     )
@@ -278,10 +270,9 @@ def chronology_row_save(
     recheck(submission)
     entry.refresh_from_db()
     changed = [key for key, value in before.items() if value != getattr(entry, key)]
-    _event(
+    audit.record(
         "CHRONOLOGY_ROW_SAVED",
-        by=by,
-        commission=submission.commission,
+        actor=by,
         obj=entry,
         detail={"row": entry.number, "version": submission.version, "changed": changed},
     )
@@ -296,10 +287,9 @@ def chronology_row_delete(*, entry: ChronologyEntry, by) -> None:
     number = entry.number
     entry.delete()
     recheck(submission)
-    _event(
+    audit.record(
         "CHRONOLOGY_ROW_DELETED",
-        by=by,
-        commission=submission.commission,
+        actor=by,
         obj=submission,
         detail={"row": number, "version": submission.version},
     )
@@ -369,10 +359,9 @@ def chronology_submit(*, submission: ChronologySubmission, staff_ids: str, by):
         chronology_received_at=now
     )
     submission.refresh_from_db()
-    _event(
+    audit.record(
         "CHRONOLOGY_SUBMITTED",
-        by=by,
-        commission=commission,
+        actor=by,
         obj=submission,
         detail={"version": submission.version, "rows": len(entries), "replaced": bool(replaced)},
     )
@@ -482,7 +471,7 @@ def chronology_share(*, review: Review, by) -> None:
         chronology_shared_at=timezone.now()
     )
     review.refresh_from_db(fields=["chronology_shared_at"])
-    _event("CHRONOLOGY_SHARED", by=by, review=review, obj=review)
+    audit.record("CHRONOLOGY_SHARED", actor=by, obj=review)
 
 
 @transaction.atomic
@@ -493,10 +482,9 @@ def chronology_mark(*, entry: ChronologyEntry, kind: str, note: str, by) -> Pane
     mark = PanelMark.objects.create(
         entry=entry, kind=MarkKind(kind), note=note.strip(), marked_by=by
     )
-    _event(
+    audit.record(
         "CHRONOLOGY_ROW_MARKED",
-        by=by,
-        review=review,
+        actor=by,
         obj=mark,
         detail={"kind": kind, "entry": entry.pk},
     )
@@ -517,10 +505,9 @@ def chronology_approve(*, review: Review, note: str, by) -> ChronologyApproval:
         note=note.strip(),
         approved_by=by,
     )
-    _event(
+    audit.record(
         "CHRONOLOGY_APPROVED",
-        by=by,
-        review=review,
+        actor=by,
         obj=approval,
         reasons=approval.note,
         detail={"versions": approval.versions},
@@ -538,6 +525,6 @@ def export_request(*, review: Review, fmt: str, by) -> ExportJob:
 
     require(by, f"chronology.export_{fmt}", review)
     job = ExportJob.objects.create(review=review, format=fmt, requested_by=by)
-    _event("CHRONOLOGY_EXPORT_REQUESTED", by=by, review=review, obj=job, detail={"format": fmt})
+    audit.record("CHRONOLOGY_EXPORT_REQUESTED", actor=by, obj=job, detail={"format": fmt})
     jobs.enqueue(tasks.export_merged, job.pk)
     return job

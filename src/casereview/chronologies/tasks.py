@@ -83,8 +83,6 @@ def export_merged(job_id: int) -> None:
             audit.record(
                 "CHRONOLOGY_EXPORTED",
                 actor=job.requested_by,
-                board_id=referral.board_id,
-                referral_id=referral.pk,
                 obj=job,
                 detail={"format": job.format, "rows": rows, "document": document.pk},
             )

@@ -56,8 +56,6 @@ def _read(kind: str, request: HttpRequest, review: Review, obj, **detail) -> Non
     audit.record(
         kind,
         actor=request.user,
-        board_id=review.referral.board_id,
-        referral_id=review.referral_id,
         obj=obj,
         detail=detail,
     )

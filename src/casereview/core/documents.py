@@ -51,8 +51,6 @@ def document_store(
     audit.record(
         "DOCUMENT_STORED",
         actor=by,
-        board_id=board.pk,
-        referral_id=referral.pk if referral else None,
         obj=document,
         detail={"kind": kind, "sha256": document.sha256},
     )

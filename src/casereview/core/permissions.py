@@ -95,8 +95,8 @@ def access_for(person) -> Access:
 
 # The steps from an object of a case towards the case itself: a chronology row to its
 # submission, to its commission, to its review; an anonymisation run to its document, to its
-# review; a stored file to the review document it is the original of.
-CASE_STEPS = ("review", "commission", "submission", "document", "review_document")
+# review; a panel's mark to its row; a stored file to the review document it is the original of.
+CASE_STEPS = ("review", "commission", "submission", "document", "review_document", "entry")
 
 
 def case_of(obj) -> int | None:

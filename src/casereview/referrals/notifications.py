@@ -43,8 +43,6 @@ def notifications_create(*, referral: Referral, decision, now: dt.datetime) -> l
     jobs.enqueue(tasks.prepare_notifications, referral.pk, ids)
     audit.record(
         "NOTIFICATIONS_CREATED",
-        board_id=referral.board_id,
-        referral_id=referral.pk,
         obj=referral,
         detail={"count": len(created)},
     )

@@ -72,8 +72,6 @@ def _record_read(request: HttpRequest, referral: Referral, page: str) -> None:
         audit.record(
             "CASE_VIEWED",
             actor=request.user,
-            board_id=referral.board_id,
-            referral_id=referral.pk,
             obj=referral,
             detail={"page": page},
         )
@@ -110,8 +108,6 @@ def referral_detail(request: HttpRequest, obj: Referral) -> HttpResponse:
     audit.record(
         "CASE_VIEWED",
         actor=request.user,
-        board_id=referral.board_id,
-        referral_id=referral.pk,
         obj=referral,
     )
     profile = referral.board.profile
@@ -388,8 +384,6 @@ def agency_request_answer(request: HttpRequest, obj: AgencyRequest) -> HttpRespo
     audit.record(
         "AGENCY_REQUEST_VIEWED",
         actor=request.user,
-        board_id=referral.board_id,
-        referral_id=referral.pk,
         obj=agency_request,
     )
     form = AgencyAnswerForm(

@@ -17,19 +17,6 @@ CHRONOLOGY_WEEKS = 4
 REPORT_WEEKS = 6
 
 
-def review_event(kind: str, *, review, by=None, obj=None, detail: dict | None = None, **extra):
-    """One audit event about a review, filed under its board and case."""
-    return audit.record(
-        kind,
-        actor=by,
-        board_id=review.referral.board_id,
-        referral_id=review.referral_id,
-        obj=obj,
-        detail=detail or {},
-        **extra,
-    )
-
-
 def review_open(*, referral, kind: str, at: dt.datetime) -> Review:
     """Open the review a decision asks for, commissioning the agencies the sub group named."""
     review = Review.objects.create(referral=referral, kind=kind, opened_at=at)
@@ -116,10 +103,9 @@ def review_roles_end_unsupported(*, person, by=None, because: str) -> int:
         if rests_on(member.role, member.agency_id, grants.get(member.review.referral.board_id, [])):
             continue
         ReviewMember.objects.filter(pk=member.pk).update(is_active=False)
-        review_event(
+        audit.record(
             "REVIEW_MEMBER_ENDED",
-            review=member.review,
-            by=by,
+            actor=by,
             obj=member,
             detail={"person": person.pk, "role": member.role, "because": because},
         )

@@ -42,8 +42,6 @@ def review_detail(request: HttpRequest, obj: Review) -> HttpResponse:
     audit.record(
         "REVIEW_VIEWED",
         actor=request.user,
-        board_id=review.referral.board_id,
-        referral_id=review.referral_id,
         obj=review,
     )
     today = timezone.localdate()
@@ -97,8 +95,6 @@ def review_members(request: HttpRequest, obj: Review) -> HttpResponse:
         audit.record(
             "REVIEW_PEOPLE_VIEWED",
             actor=request.user,
-            board_id=review.referral.board_id,
-            referral_id=review.referral_id,
             obj=review,
         )
     form = MemberForm(request.POST or None, board=review.referral.board)

@@ -361,6 +361,9 @@ def test_each_change_records_exactly_one_event(cast, both_sent):
     services.chronology_approve(review=both_sent, note="", by=cast.chair)
     kinds = list(AuditEvent.objects.filter(pk__gt=0).values_list("kind", flat=True))[before:]
     assert kinds == ["CHRONOLOGY_ROW_MARKED", "CHRONOLOGY_SHARED", "CHRONOLOGY_APPROVED"]
+    # The one audit call files each under the case its object belongs to (a mark: its row's).
+    filed = set(AuditEvent.objects.order_by("pk")[before:].values_list("board_id", "referral_id"))
+    assert filed == {(both_sent.referral.board_id, both_sent.referral_id)}
 
 
 def test_a_failed_export_says_so_and_keeps_no_file(
