@@ -18,10 +18,9 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casereview.chronologies.exports import sanitise_csv_cell
-from casereview.core import models as audit
 from casereview.core.documents import attachment
 from casereview.core.pagination import paginate
-from casereview.core.permissions import can, gate
+from casereview.core.permissions import can, gate, reading
 from casereview.core.serving import serve_stored
 from casereview.reviews.views import review_lookup
 
@@ -79,17 +78,6 @@ def _review_of(obj):
     return obj.review
 
 
-def _read(request: HttpRequest, review, kind: str, obj=None, **detail) -> None:
-    """One read event for a page or file of case content (SECURITY.md LG-1)."""
-    request.casereview_board = review.referral.board
-    audit.record(
-        kind,
-        actor=request.user,
-        obj=obj if obj is not None else review,
-        detail=detail,
-    )
-
-
 def _serve(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
     """Bytes made for this request, as an attachment a browser will never run (UP-3)."""
     return attachment(content, filename=filename, content_type=content_type)
@@ -119,7 +107,7 @@ def _by_category(entries) -> dict[str, list[KeyEntry]]:
 # --- the key reference ---------------------------------------------------------------------
 
 
-@gate("key_reference.manage", lookup=review_lookup)
+@gate("key_reference.manage", lookup=review_lookup, reads="KEY_REFERENCE_VIEWED")
 @require_http_methods(["GET", "POST"])
 def key_reference(request: HttpRequest, obj) -> HttpResponse:
     """The key: family, professionals and places, each with a label; add one.
@@ -138,13 +126,8 @@ def key_reference(request: HttpRequest, obj) -> HttpResponse:
     pagination = paginate(request, review.key_entries.order_by(_SECTION_ORDER, "pk"))
     grouped = _by_category(pagination.items)
     in_key = dict(review.key_entries.order_by().values_list("category").annotate(count=Count("pk")))
-    _read(
-        request,
-        review,
-        "KEY_REFERENCE_VIEWED",
-        entries=len(pagination.items),
-        page=pagination.page.number,
-    )
+    request.casereview_board = review.referral.board
+    reading(request, entries=len(pagination.items), page=pagination.page.number)
     context = {
         "review": review,
         "sections": [
@@ -159,7 +142,7 @@ def key_reference(request: HttpRequest, obj) -> HttpResponse:
     return render(request, "anonymisation/key_reference.html", context)
 
 
-@gate("key_reference.manage", lookup=entry_lookup)
+@gate("key_reference.manage", lookup=entry_lookup, reads="KEY_ENTRY_VIEWED")
 @require_http_methods(["GET", "POST"])
 def key_entry(request: HttpRequest, obj: KeyEntry) -> HttpResponse:
     entry = obj
@@ -174,7 +157,7 @@ def key_entry(request: HttpRequest, obj: KeyEntry) -> HttpResponse:
         else:
             messages.success(request, f"{entry.label} saved.")
             return redirect("anonymisation:key-reference", pk=review.pk)
-    _read(request, review, "KEY_ENTRY_VIEWED", obj=entry)
+    request.casereview_board = review.referral.board
     return render(
         request, "anonymisation/key_entry.html", {"review": review, "entry": entry, "form": form}
     )
@@ -213,13 +196,14 @@ def key_import(request: HttpRequest, obj) -> HttpResponse:
     return render(request, "anonymisation/key_import.html", {"review": review, "form": form})
 
 
-@gate("key_reference.manage", lookup=review_lookup)
+@gate("key_reference.manage", lookup=review_lookup, reads="KEY_REFERENCE_EXPORTED")
 @require_GET
 def key_export_csv(request: HttpRequest, obj) -> HttpResponse:
     """The key reference CSV of CONTRACTS.md, quoted against formulas (SECURITY.md EX-1)."""
     review = obj
     entries = list(review.key_entries.all())
-    _read(request, review, "KEY_REFERENCE_EXPORTED", format="csv", rows=len(entries))
+    request.casereview_board = review.referral.board
+    reading(request, format="csv", rows=len(entries))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
@@ -234,13 +218,14 @@ def key_export_csv(request: HttpRequest, obj) -> HttpResponse:
     )
 
 
-@gate("key_reference.manage", lookup=review_lookup)
+@gate("key_reference.manage", lookup=review_lookup, reads="KEY_REFERENCE_EXPORTED")
 @require_GET
 def key_export_docx(request: HttpRequest, obj) -> HttpResponse:
     """The key reference of the family, as a document to send with IMR requests."""
     review = obj
     entries = list(review.key_entries.all())
-    _read(request, review, "KEY_REFERENCE_EXPORTED", format="docx", rows=len(entries))
+    request.casereview_board = review.referral.board
+    reading(request, format="docx", rows=len(entries))
     return _serve(
         exports.key_reference_docx(review, entries),
         filename=f"key-reference-{review.referral.reference}.docx",
@@ -251,7 +236,7 @@ def key_export_docx(request: HttpRequest, obj) -> HttpResponse:
 # --- the glossary --------------------------------------------------------------------------
 
 
-@gate("key_reference.manage", lookup=review_lookup)
+@gate("key_reference.manage", lookup=review_lookup, reads="GLOSSARY_VIEWED")
 @require_http_methods(["GET", "POST"])
 def glossary(request: HttpRequest, obj) -> HttpResponse:
     """Acronyms with their expansions, and staff and places by label only."""
@@ -267,7 +252,7 @@ def glossary(request: HttpRequest, obj) -> HttpResponse:
             return redirect("anonymisation:glossary", pk=review.pk)
     acronyms = list(review.glossary.all())
     grouped = _by_category(review.key_entries.filter(category__in=["professional", "place"]))
-    _read(request, review, "GLOSSARY_VIEWED")
+    request.casereview_board = review.referral.board
     context = {
         "review": review,
         "acronyms": acronyms,
@@ -295,14 +280,15 @@ def glossary_remove(request: HttpRequest, obj: GlossaryEntry) -> HttpResponse:
     return redirect("anonymisation:glossary", pk=review.pk)
 
 
-@gate("key_reference.manage", lookup=review_lookup)
+@gate("key_reference.manage", lookup=review_lookup, reads="GLOSSARY_EXPORTED")
 @require_GET
 def glossary_export(request: HttpRequest, obj) -> HttpResponse:
     """The glossary as a document: acronyms, then professionals and places by label."""
     review = obj
     entries = list(review.key_entries.filter(category__in=["professional", "place"]))
     acronyms = {g.term: g.meaning for g in review.glossary.all()}
-    _read(request, review, "GLOSSARY_EXPORTED", format="docx", rows=len(entries) + len(acronyms))
+    request.casereview_board = review.referral.board
+    reading(request, format="docx", rows=len(entries) + len(acronyms))
     return _serve(
         exports.glossary_docx(review, entries, acronyms),
         filename=f"glossary-{review.referral.reference}.docx",
@@ -323,7 +309,7 @@ def _genogram_svg(entries, relations) -> tuple[str, str]:
     return svg.split("?>", 1)[-1].strip(), ""
 
 
-@gate("key_reference.manage", lookup=review_lookup)
+@gate("key_reference.manage", lookup=review_lookup, reads="GENOGRAM_VIEWED")
 @require_http_methods(["GET", "POST"])
 def genogram(request: HttpRequest, obj) -> HttpResponse:
     """The family's genogram drawn from the key, beside its people and relationships."""
@@ -344,7 +330,7 @@ def genogram(request: HttpRequest, obj) -> HttpResponse:
             return redirect("anonymisation:genogram", pk=review.pk)
     relations = list(review.relations.select_related("person", "other"))
     svg, problem = _genogram_svg(entries, relations)
-    _read(request, review, "GENOGRAM_VIEWED")
+    request.casereview_board = review.referral.board
     # The drawing is of everyone; the tables beside it are shown a page at a time.
     people_pages = paginate(request, people, fragment="genogram-people")
     relation_pages = paginate(request, relations, param="relations", fragment="genogram-relations")
@@ -395,7 +381,7 @@ def _flag_states(review, runs):
         run.open_flags = sum(1 for row in run.flag_rows if row["open"])
 
 
-@gate("document.anonymise", lookup=review_lookup)
+@gate("document.anonymise", lookup=review_lookup, reads="REVIEW_DOCUMENTS_VIEWED")
 @require_http_methods(["GET", "POST"])
 def documents(request: HttpRequest, obj) -> HttpResponse:
     """Documents uploaded to the review, their versions and latest anonymisation; upload one."""
@@ -427,7 +413,8 @@ def documents(request: HttpRequest, obj) -> HttpResponse:
     for d in docs:
         runs = list(d.runs.all())
         d.latest_run = runs[0] if runs else None
-    _read(request, review, "REVIEW_DOCUMENTS_VIEWED", documents=len(docs))
+    request.casereview_board = review.referral.board
+    reading(request, documents=len(docs))
     return render(
         request,
         "anonymisation/documents.html",
@@ -454,7 +441,7 @@ def document_anonymise(request: HttpRequest, obj: ReviewDocument) -> HttpRespons
     return redirect("anonymisation:run", pk=review.pk, run_pk=run.pk)
 
 
-@gate("document.anonymise", lookup=run_lookup)
+@gate("document.anonymise", lookup=run_lookup, reads="ANONYMISATION_VIEWED")
 @require_GET
 def run_detail(request: HttpRequest, obj: AnonymisationRun) -> HttpResponse:
     """What a run replaced, each in its context, what it redacted and removed, and its flags."""
@@ -462,7 +449,7 @@ def run_detail(request: HttpRequest, obj: AnonymisationRun) -> HttpResponse:
     review = _review_of(run)
     _flag_states(review, [run])
     newer = run.document.runs.filter(run_at__gt=run.run_at).exists()
-    _read(request, review, "ANONYMISATION_VIEWED", obj=run)
+    request.casereview_board = review.referral.board
     context = {
         "review": review,
         "run": run,
@@ -486,7 +473,7 @@ def _flag(run: AnonymisationRun, index: int) -> dict:
     return run.flags[index]
 
 
-@gate("key_reference.manage", lookup=run_lookup)
+@gate("key_reference.manage", lookup=run_lookup, reads="ANONYMISATION_FLAG_VIEWED")
 @require_http_methods(["GET", "POST"])
 def flag_add(request: HttpRequest, obj: AnonymisationRun, index: int) -> HttpResponse:
     """Resolve a flag by adding who (or what) it names to the key."""
@@ -510,7 +497,8 @@ def flag_add(request: HttpRequest, obj: AnonymisationRun, index: int) -> HttpRes
                 request, f"Added to the key as {entry.label}. Anonymise the document again."
             )
             return redirect("anonymisation:run", pk=review.pk, run_pk=run.pk)
-    _read(request, review, "ANONYMISATION_FLAG_VIEWED", obj=run, flag=index)
+    request.casereview_board = review.referral.board
+    reading(request, flag=index)
     return render(
         request,
         "anonymisation/flag_add.html",
@@ -518,7 +506,7 @@ def flag_add(request: HttpRequest, obj: AnonymisationRun, index: int) -> HttpRes
     )
 
 
-@gate("document.anonymise", lookup=run_lookup)
+@gate("document.anonymise", lookup=run_lookup, reads="ANONYMISATION_FLAG_VIEWED")
 @require_http_methods(["GET", "POST"])
 def flag_dismiss(request: HttpRequest, obj: AnonymisationRun, index: int) -> HttpResponse:
     """Resolve a flag as not an identifier, with the reason (recorded)."""
@@ -532,7 +520,8 @@ def flag_dismiss(request: HttpRequest, obj: AnonymisationRun, index: int) -> Htt
         )
         messages.success(request, "Dismissed. Later checks will not flag it again.")
         return redirect("anonymisation:run", pk=review.pk, run_pk=run.pk)
-    _read(request, review, "ANONYMISATION_FLAG_VIEWED", obj=run, flag=index)
+    request.casereview_board = review.referral.board
+    reading(request, flag=index)
     return render(
         request,
         "anonymisation/flag_dismiss.html",

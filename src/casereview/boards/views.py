@@ -7,7 +7,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casereview.core import models as audit
 from casereview.core.documents import attachment
 from casereview.core.permissions import can, gate
 from casereview.referrals.views import board_lookup
@@ -140,7 +139,7 @@ def letter_template_download(request: HttpRequest, obj, kind: str) -> HttpRespon
     )
 
 
-@gate("board.manage_people", lookup=board_lookup)
+@gate("board.manage_people", lookup=board_lookup, reads="BOARD_PEOPLE_VIEWED")
 @require_http_methods(["GET", "POST"])
 def people(request: HttpRequest, obj) -> HttpResponse:
     """The board's people and their roles; add a role, or end one."""
@@ -167,7 +166,6 @@ def people(request: HttpRequest, obj) -> HttpResponse:
         .select_related("person", "agency")
         .order_by("name", "person__email", "role")
     )
-    audit.record("BOARD_PEOPLE_VIEWED", actor=request.user, obj=obj)
     return render(
         request, "boards/people.html", {"board": obj, "form": form, "memberships": memberships}
     )

@@ -16,9 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casereview.core import models as audit
 from casereview.core.pagination import PER_PAGE, page_href, paginate
-from casereview.core.permissions import can, gate
+from casereview.core.permissions import can, gate, reading
 from casereview.core.serving import EXPORT_LIFETIME, serve_stored
 from casereview.core.uploads import UploadRefused
 from casereview.reviews.models import AgencyCommission, Review
@@ -52,15 +51,6 @@ from .proforma import HEADINGS
 TEXT_HEADINGS = [(key, HEADINGS[key]) for key in services.TEXT_KEYS]
 
 
-def _read(kind: str, request: HttpRequest, review: Review, obj, **detail) -> None:
-    audit.record(
-        kind,
-        actor=request.user,
-        obj=obj,
-        detail=detail,
-    )
-
-
 def _posted(request: HttpRequest, *, files: bool = False) -> tuple:
     """A form's data: bound on every POST, even an empty one (which must show its errors)."""
     if request.method != "POST":
@@ -80,7 +70,7 @@ def _decorate(entries) -> None:
 # -- an agency's chronology ---------------------------------------------------------------------
 
 
-@gate("commission.view", lookup=commission_lookup)
+@gate("commission.view", lookup=commission_lookup, reads="CHRONOLOGY_VIEWED")
 @require_GET
 def commission_page(request: HttpRequest, obj: AgencyCommission) -> HttpResponse:
     """The agency's chronology as sent (or an earlier version), its draft and its versions."""
@@ -103,10 +93,8 @@ def commission_page(request: HttpRequest, obj: AgencyCommission) -> HttpResponse
     pagination = paginate(request, shown.entries.all(), fragment="rows") if shown else None
     entries = list(pagination.items) if pagination else []
     _decorate(entries)
-    _read(
-        "CHRONOLOGY_VIEWED",
+    reading(
         request,
-        review,
         shown or commission,
         rows=len(entries),
         version=shown.version if shown else None,
@@ -177,10 +165,8 @@ def _draft_page(request, commission, draft, *, row_form=None, submit_form=None, 
     pagination = paginate(request, draft.entries.all(), fragment="rows")
     entries = list(pagination.items)
     _decorate(entries)
-    _read(
-        "CHRONOLOGY_DRAFT_VIEWED",
+    reading(
         request,
-        commission.review,
         draft,
         rows=len(entries),
         version=draft.version,
@@ -218,7 +204,7 @@ def _draft_page(request, commission, draft, *, row_form=None, submit_form=None, 
     return render(request, "chronologies/draft.html", context)
 
 
-@gate("commission.submit", lookup=commission_lookup)
+@gate("commission.submit", lookup=commission_lookup, reads="CHRONOLOGY_DRAFT_VIEWED")
 @require_http_methods(["GET", "POST"])
 def draft(request: HttpRequest, obj: AgencyCommission) -> HttpResponse:
     """The draft's rows, each with its problems; a form to add a row."""
@@ -285,7 +271,7 @@ def _draft_entry(commission, row_pk: int) -> ChronologyEntry:
     )
 
 
-@gate("commission.submit", lookup=commission_lookup)
+@gate("commission.submit", lookup=commission_lookup, reads="CHRONOLOGY_ROW_VIEWED")
 @require_http_methods(["GET", "POST"])
 def row_edit(request: HttpRequest, obj: AgencyCommission, row_pk: int) -> HttpResponse:
     """Change one row of the draft; its problems are shown beside the fields."""
@@ -303,14 +289,7 @@ def row_edit(request: HttpRequest, obj: AgencyCommission, row_pk: int) -> HttpRe
         else:
             messages.success(request, f"Row {entry.number} saved. It has no problems now.")
         return redirect(_draft_row_url(commission, entry))
-    if request.method == "GET":
-        _read(
-            "CHRONOLOGY_ROW_VIEWED",
-            request,
-            commission.review,
-            entry,
-            row=entry.number,
-        )
+    reading(request, entry, row=entry.number)
     return render(
         request,
         "chronologies/row_edit.html",
@@ -467,7 +446,7 @@ def _latest_approval(review, submissions):
     return approval
 
 
-@gate("chronology.view_merged", lookup=review_lookup)
+@gate("chronology.view_merged", lookup=review_lookup, reads="CHRONOLOGY_MERGED_VIEWED")
 @require_GET
 def merged(request: HttpRequest, obj: Review) -> HttpResponse:
     """All agencies' rows in date order, with gaps and discrepancies marked, filtered."""
@@ -481,11 +460,8 @@ def merged(request: HttpRequest, obj: Review) -> HttpResponse:
     rows = [item for item in everything if _keep(item, data)]
     pagination = paginate(request, rows, fragment="merged")
     _link_discrepancies(request, review, pagination, rows, everything)
-    _read(
-        "CHRONOLOGY_MERGED_VIEWED",
+    reading(
         request,
-        review,
-        review,
         rows=len(pagination.items),
         matching=len(rows),
         page=pagination.page.number,
@@ -543,7 +519,7 @@ def _merged_entry(review, row_pk: int) -> ChronologyEntry:
     )
 
 
-@gate("chronology.annotate", lookup=review_lookup)
+@gate("chronology.annotate", lookup=review_lookup, reads="CHRONOLOGY_ROW_VIEWED")
 @require_http_methods(["GET", "POST"])
 def mark(request: HttpRequest, obj: Review, row_pk: int) -> HttpResponse:
     """Mark a row of the merged chronology as a key decision point or good practice."""
@@ -567,8 +543,7 @@ def mark(request: HttpRequest, obj: Review, row_pk: int) -> HttpResponse:
             (n for n, row in enumerate(view.merged.rows) if view.entry(row).pk == entry.pk), 0
         )
         return redirect(_merged_url(review, position // PER_PAGE + 1, entry.pk))
-    if request.method == "GET":
-        _read("CHRONOLOGY_ROW_VIEWED", request, review, entry, row=entry.number)
+    reading(request, entry, row=entry.number)
     _decorate([entry])
     return render(
         request,

@@ -230,7 +230,13 @@ def require(person, action: str, obj) -> None:
         raise PermissionDenied(f"You may not {action.split('.')[-1].replace('_', ' ')} here.")
 
 
-def gate(action: str | None, *, lookup: Callable[[HttpRequest, dict], object] | None = None):
+def gate(
+    action: str | None,
+    *,
+    lookup: Callable[[HttpRequest, dict], object] | None = None,
+    reads: str | None = None,
+    read_detail: dict | None = None,
+):
     """Decorate a view: load its object within the person's scope (else 404), then check.
 
     ``lookup(request, kwargs)`` returns the object or raises Http404; it must filter by what
@@ -238,6 +244,12 @@ def gate(action: str | None, *, lookup: Callable[[HttpRequest, dict], object] | 
     is not found (SECURITY.md AZ-5): the gate maps each object to its case.
     With ``action=None`` the view only needs a signed-in person with
     two-factor (the middleware) and does its own scoping, e.g. a dashboard.
+
+    ``reads`` names the read event of a page or file that shows case content: after the view
+    answers a GET with success, the gate writes exactly that one event (SECURITY.md LG-1),
+    about the looked-up object with ``read_detail``, or about what the view named with
+    ``reading``. The response is not sent until the event is written: if it cannot be, the
+    request fails and serves nothing (LG-3).
     """
 
     def decorator(view):
@@ -259,16 +271,44 @@ def gate(action: str | None, *, lookup: Callable[[HttpRequest, dict], object] | 
             except (Http404, PermissionDenied) as refusal:
                 record_refusal(request, action, refusal)
                 raise
-            return (
+            response = (
                 view(request, *args, obj=obj, **kwargs)
                 if lookup
                 else view(request, *args, **kwargs)
             )
+            if reads and request.method in ("GET", "HEAD") and 200 <= response.status_code < 300:
+                try:
+                    _record_read(request, reads, obj, read_detail)
+                except BaseException:
+                    response.close()  # a file opened for the response is let go, unsent
+                    raise
+            return response
 
         wrapped.casereview_gate = action or "signed-in"  # the URL walk test looks for this
+        wrapped.casereview_reads = reads  # and for this, on pages that show case content
         return wrapped
 
     return decorator
+
+
+def reading(request: HttpRequest, obj=None, **detail) -> None:
+    """Say what a page read, for the gate's read event: the object shown (when it is not
+    the gate's own) and figures such as the rows or the page. Writes nothing itself."""
+    if obj is not None:
+        request.casereview_read_obj = obj
+    request.casereview_read_detail = {**getattr(request, "casereview_read_detail", {}), **detail}
+
+
+def _record_read(request: HttpRequest, kind: str, obj, read_detail: dict | None) -> None:
+    from casereview.core import models as audit
+
+    audit.record(
+        kind,
+        actor=request.user,
+        obj=getattr(request, "casereview_read_obj", obj),
+        request=request,
+        detail={**(read_detail or {}), **getattr(request, "casereview_read_detail", {})},
+    )
 
 
 def _excluded(person, obj) -> bool:

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casereview.boards.models import name_on, shown_name
-from casereview.core import models as audit
 from casereview.core.permissions import can, gate
 
 from . import services
@@ -34,16 +33,11 @@ def commission_lookup(request: HttpRequest, kwargs: dict) -> AgencyCommission:
     )
 
 
-@gate("review.view", lookup=review_lookup)
+@gate("review.view", lookup=review_lookup, reads="REVIEW_VIEWED")
 @require_http_methods(["GET"])
 def review_detail(request: HttpRequest, obj: Review) -> HttpResponse:
     review = obj
     request.casereview_board = review.referral.board
-    audit.record(
-        "REVIEW_VIEWED",
-        actor=request.user,
-        obj=review,
-    )
     today = timezone.localdate()
     commissions = [
         c
@@ -86,17 +80,11 @@ def _members(review: Review):
     )
 
 
-@gate("review.manage", lookup=review_lookup)
+@gate("review.manage", lookup=review_lookup, reads="REVIEW_PEOPLE_VIEWED")
 @require_http_methods(["GET", "POST"])
 def review_members(request: HttpRequest, obj: Review) -> HttpResponse:
     review = obj
     request.casereview_board = review.referral.board
-    if request.method == "GET":
-        audit.record(
-            "REVIEW_PEOPLE_VIEWED",
-            actor=request.user,
-            obj=review,
-        )
     form = MemberForm(request.POST or None, board=review.referral.board)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
