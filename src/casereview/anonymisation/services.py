@@ -18,6 +18,7 @@ from django.db.models.functions import Lower
 from casereview.chronologies.exports import unquote_csv_cell
 from casereview.core import models as audit
 from casereview.core.documents import document_store
+from casereview.core.lifecycle import NotAllowedNow, Refusal
 from casereview.core.models import DocumentStatus
 from casereview.core.permissions import require
 from casereview.core.uploads import CONTENT_TYPES
@@ -65,11 +66,11 @@ CONTEXT = 40  # characters of anonymised text shown either side of a replacement
 CONTEXTS_PER_NAME = 5
 
 
-class NotAllowedNow(ValueError):
-    """A change that cannot be made as asked: the message says why (not a permission refusal)."""
-
-
 # --- the key reference ---------------------------------------------------------------------
+
+
+def _label_used(label: str) -> NotAllowedNow:
+    return NotAllowedNow(Refusal(f"The label {label!r} is already used in this key.", "label"))
 
 
 def _label_taken(review, label: str, exclude_pk: int | None = None) -> bool:
@@ -110,14 +111,18 @@ def _create_entry(*, review, by, fields: dict) -> KeyEntry:
             review, fields["category"], fields.get("role", ""), fields.get("relationship", "")
         )
     if _label_taken(review, fields["label"]):
-        raise NotAllowedNow(f"The label {fields['label']!r} is already used in this key.")
+        raise NotAllowedNow(
+            Refusal(f"The label {fields['label']!r} is already used in this key.", "label")
+        )
     if review.key_entries.count() >= MAX_ENTRIES:
-        raise NotAllowedNow(_sentence(too_many_entries()))
+        raise NotAllowedNow(Refusal(_sentence(too_many_entries()), "label"))
     try:
         with transaction.atomic():
             return KeyEntry.objects.create(review=review, created_by=by, **fields)
     except IntegrityError:  # a concurrent add took the label first
-        raise NotAllowedNow(f"The label {fields['label']!r} is already used in this key.") from None
+        raise NotAllowedNow(
+            Refusal(f"The label {fields['label']!r} is already used in this key.", "label")
+        ) from None
 
 
 @transaction.atomic
@@ -139,7 +144,9 @@ def key_entry_change(*, entry: KeyEntry, by, **fields) -> KeyEntry:
     require(by, "key_reference.manage", entry.review)
     fields = _clean_fields(fields)
     if "label" in fields and _label_taken(entry.review, fields["label"], exclude_pk=entry.pk):
-        raise NotAllowedNow(f"The label {fields['label']!r} is already used in this key.")
+        raise NotAllowedNow(
+            Refusal(f"The label {fields['label']!r} is already used in this key.", "label")
+        )
     changed = sorted(k for k, v in fields.items() if getattr(entry, k) != v)
     for key, value in fields.items():
         setattr(entry, key, value)
@@ -325,7 +332,7 @@ def glossary_add(*, review, term: str, meaning: str, by) -> GlossaryEntry:
     require(by, "key_reference.manage", review)
     term, meaning = " ".join(term.split()), " ".join(meaning.split())
     if review.glossary.annotate(t=Lower("term")).filter(t=term.casefold()).exists():
-        raise NotAllowedNow(f"{term!r} is already in the glossary.")
+        raise NotAllowedNow(Refusal(f"{term!r} is already in the glossary.", "term"))
     entry = GlossaryEntry.objects.create(review=review, term=term, meaning=meaning)
     audit.record("GLOSSARY_ENTRY_ADDED", actor=by, obj=entry, detail={"term": term})
     return entry
@@ -345,11 +352,11 @@ def glossary_remove(*, entry: GlossaryEntry, by) -> None:
 def relation_add(*, review, person: KeyEntry, relation: str, other: KeyEntry, by) -> Relation:
     require(by, "key_reference.manage", review)
     if person.review_id != review.pk or other.review_id != review.pk:
-        raise NotAllowedNow("Both people must be in this review's key.")
+        raise NotAllowedNow(Refusal("Both people must be in this review's key.", "other"))
     if person.pk == other.pk:
-        raise NotAllowedNow("A person cannot be related to themselves.")
+        raise NotAllowedNow(Refusal("A person cannot be related to themselves.", "other"))
     if Relation.objects.filter(person=person, relation=relation, other=other).exists():
-        raise NotAllowedNow("That relationship is already recorded.")
+        raise NotAllowedNow(Refusal("That relationship is already recorded.", "other"))
     made = Relation.objects.create(review=review, person=person, relation=relation, other=other)
     audit.record(
         "RELATION_ADDED",
@@ -384,13 +391,20 @@ def document_upload(
     check_document(filename, content)
     if review.documents.count() >= MAX_DOCUMENTS_PER_REVIEW:
         raise NotAllowedNow(
-            f"This review already holds {MAX_DOCUMENTS_PER_REVIEW} documents: "
-            "ask the system administrator to raise the limit."
+            Refusal(
+                f"This review already holds {MAX_DOCUMENTS_PER_REVIEW} documents: "
+                "ask the system administrator to raise the limit.",
+                "file",
+            )
         )
     if previous is not None and previous.review_id != review.pk:
-        raise NotAllowedNow("The earlier version must be a document of this review.")
+        raise NotAllowedNow(
+            Refusal("The earlier version must be a document of this review.", "previous")
+        )
     if previous is not None and ReviewDocument.objects.filter(previous=previous).exists():
-        raise NotAllowedNow("That version already has a newer version: choose the latest.")
+        raise NotAllowedNow(
+            Refusal("That version already has a newer version: choose the latest.", "previous")
+        )
     suffix = suffix_of(filename)
     original = document_store(
         board=review.referral.board,
@@ -460,10 +474,6 @@ def _clip_right(text: str) -> str:
     return (text.rsplit(" ", 1)[0] + "…") if len(text) >= CONTEXT and " " in text else text
 
 
-class DocumentNotAnonymised(ValueError):
-    """The document could not be read to anonymise it: the message says why."""
-
-
 @transaction.atomic
 def document_anonymise(*, document: ReviewDocument, by) -> AnonymisationRun:
     """Anonymise a document against the key as it stands, keeping the result beside it."""
@@ -477,7 +487,7 @@ def document_anonymise(*, document: ReviewDocument, by) -> AnonymisationRun:
     board = review.referral.board
     suffix = document.suffix
     if document.original.status == DocumentStatus.QUARANTINED:
-        raise DocumentNotAnonymised(
+        raise NotAllowedNow(
             "The document was quarantined and cannot be anonymised: "
             f"{document.original.quarantine_reason} Upload a new version of it."
         )
@@ -489,7 +499,7 @@ def document_anonymise(*, document: ReviewDocument, by) -> AnonymisationRun:
     try:
         data, report = anonymiser.anonymise_bytes(content, suffix)
     except AnonymiseError as exc:
-        raise DocumentNotAnonymised(
+        raise NotAllowedNow(
             f"The document could not be anonymised: {exc}. Upload it again as .docx."
         ) from None
     title = anonymiser.anonymise_text(document.title)[0]
@@ -580,7 +590,7 @@ def flag_dismiss(*, run: AnonymisationRun, index: int, reason: str, by) -> FlagR
     require(by, "document.anonymise", review)
     reason = reason.strip()
     if not reason:
-        raise NotAllowedNow("Say why this is not an identifier.")
+        raise NotAllowedNow(Refusal("Say why this is not an identifier.", "reason"))
     text = flag_text(run, index)
     resolution, _ = FlagResolution.objects.update_or_create(
         review=review,

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from casereview.chronologies.exports import sanitise_csv_cell
 from casereview.core.documents import attachment
+from casereview.core.forms import add_refusals
+from casereview.core.lifecycle import NotAllowedNow
 from casereview.core.pagination import paginate
 from casereview.core.permissions import can, gate, reading
 from casereview.core.serving import serve_stored
@@ -118,8 +120,8 @@ def key_reference(request: HttpRequest, obj) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.key_entry_add(review=review, by=request.user, **form.cleaned_data)
-        except services.NotAllowedNow as refusal:
-            form.add_error("label", str(refusal))
+        except NotAllowedNow as refusal:
+            add_refusals(form, refusal)
         else:
             messages.success(request, f"Added to the key as {entry.label}.")
             return redirect("anonymisation:key-reference", pk=review.pk)
@@ -152,8 +154,8 @@ def key_entry(request: HttpRequest, obj: KeyEntry) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.key_entry_change(entry=entry, by=request.user, **form.cleaned_data)
-        except services.NotAllowedNow as refusal:
-            form.add_error("label", str(refusal))
+        except NotAllowedNow as refusal:
+            add_refusals(form, refusal)
         else:
             messages.success(request, f"{entry.label} saved.")
             return redirect("anonymisation:key-reference", pk=review.pk)
@@ -245,8 +247,8 @@ def glossary(request: HttpRequest, obj) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.glossary_add(review=review, by=request.user, **form.cleaned_data)
-        except services.NotAllowedNow as refusal:
-            form.add_error("term", str(refusal))
+        except NotAllowedNow as refusal:
+            add_refusals(form, refusal)
         else:
             messages.success(request, f"{entry.term} added to the glossary.")
             return redirect("anonymisation:glossary", pk=review.pk)
@@ -323,8 +325,8 @@ def genogram(request: HttpRequest, obj) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.relation_add(review=review, by=request.user, **form.cleaned_data)
-        except services.NotAllowedNow as refusal:
-            form.add_error("other", str(refusal))
+        except NotAllowedNow as refusal:
+            add_refusals(form, refusal)
         else:
             messages.success(request, "Relationship added to the genogram.")
             return redirect("anonymisation:genogram", pk=review.pk)
@@ -398,7 +400,9 @@ def documents(request: HttpRequest, obj) -> HttpResponse:
                 previous=data["previous"],
                 by=request.user,
             )
-        except (services.NotAllowedNow, UploadRefused) as refusal:
+        except NotAllowedNow as refusal:
+            add_refusals(form, refusal)
+        except UploadRefused as refusal:
             form.add_error("file", str(refusal))
         else:
             messages.success(request, f"{document} uploaded. Anonymise it when the key is ready.")
@@ -435,7 +439,7 @@ def document_anonymise(request: HttpRequest, obj: ReviewDocument) -> HttpRespons
     review = _review_of(obj)
     try:
         run = services.document_anonymise(document=obj, by=request.user)
-    except services.DocumentNotAnonymised as failure:
+    except NotAllowedNow as failure:
         messages.error(request, str(failure))
         return redirect("anonymisation:documents", pk=review.pk)
     return redirect("anonymisation:run", pk=review.pk, run_pk=run.pk)
@@ -490,8 +494,8 @@ def flag_add(request: HttpRequest, obj: AnonymisationRun, index: int) -> HttpRes
             entry = services.flag_add_to_key(
                 run=run, index=index, by=request.user, **form.cleaned_data
             )
-        except services.NotAllowedNow as refusal:
-            form.add_error("label", str(refusal))
+        except NotAllowedNow as refusal:
+            add_refusals(form, refusal)
         else:
             messages.success(
                 request, f"Added to the key as {entry.label}. Anonymise the document again."

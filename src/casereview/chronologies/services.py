@@ -21,6 +21,7 @@ from django.utils import timezone
 from casereview.core import jobs
 from casereview.core import models as audit
 from casereview.core.documents import document_store
+from casereview.core.lifecycle import NotAllowedNow, Refusal
 from casereview.core.permissions import require
 from casereview.core.uploads import CONTENT_TYPES, UploadRefused, check_upload, display_name
 from casereview.reviews.models import AgencyCommission, Review
@@ -42,12 +43,14 @@ from .proforma import COLUMNS, Chronology, ChronologyReadError, Row, read_chrono
 TEXT_KEYS = COLUMNS[1:]
 
 
-class NotReady(ValueError):
-    """A change refused because of the chronology's state, with messages that say why."""
+def row_field(number: int) -> str:
+    """The field a refusal about one row of a chronology names."""
+    return f"row-{number}"
 
-    def __init__(self, message: str, details: Iterable[str] = ()) -> None:
-        super().__init__(message)
-        self.details = list(details)
+
+def row_of(field: str) -> int | None:
+    """The row a refusal's field names, or None when it is about the whole chronology."""
+    return int(field[4:]) if field.startswith("row-") and field[4:].isdigit() else None
 
 
 # -- reading a file into a draft ---------------------------------------------------------------
@@ -247,7 +250,7 @@ def recheck(submission: ChronologySubmission) -> list[ChronologyEntry]:
 
 def _require_draft(submission: ChronologySubmission) -> None:
     if not submission.is_draft:
-        raise NotReady("This version has been sent; start a new version to change it.")
+        raise NotAllowedNow("This version has been sent; start a new version to change it.")
 
 
 @transaction.atomic
@@ -330,15 +333,18 @@ def chronology_submit(*, submission: ChronologySubmission, staff_ids: str, by):
     _require_draft(submission)
     entries = recheck(submission)
     if not entries:
-        raise NotReady("Add at least one row before sending the chronology.")
+        raise NotAllowedNow("Add at least one row before sending the chronology.")
     errors = [
         (e.number, p["message"]) for e in entries for p in e.problems if p["severity"] == "error"
     ]
     if errors:
-        raise NotReady(
+        summary = (
             f"Fix the {len(errors)} error{'s' if len(errors) != 1 else ''} in the rows before"
-            " sending the chronology.",
-            errors,
+            " sending the chronology."
+        )
+        # Each row's error names its row, so the page links to it.
+        raise NotAllowedNow(
+            [Refusal(summary), *(Refusal(message, row_field(n)) for n, message in errors)]
         )
     now = timezone.now()
     earlier = ChronologySubmission.objects.filter(
@@ -466,7 +472,7 @@ def chronology_share(*, review: Review, by) -> None:
     """Share the merged chronology with the panel (until then only process staff see it)."""
     require(by, "review.manage", review)
     if not current_submissions(review):
-        raise NotReady("No agency has sent its chronology yet: there is nothing to share.")
+        raise NotAllowedNow("No agency has sent its chronology yet: there is nothing to share.")
     Review.objects.filter(pk=review.pk, chronology_shared_at__isnull=True).update(
         chronology_shared_at=timezone.now()
     )
@@ -497,7 +503,7 @@ def chronology_approve(*, review: Review, note: str, by) -> ChronologyApproval:
     require(by, "chronology.approve", review)
     submissions = current_submissions(review)
     if not submissions:
-        raise NotReady("No agency has sent its chronology yet: there is nothing to approve.")
+        raise NotAllowedNow("No agency has sent its chronology yet: there is nothing to approve.")
     approval = ChronologyApproval.objects.create(
         review=review,
         versions={s.commission.agency.name: s.version for s in submissions},

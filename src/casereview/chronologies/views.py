@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from casereview.core.forms import add_refusals
+from casereview.core.lifecycle import NotAllowedNow
 from casereview.core.pagination import PER_PAGE, page_href, paginate
 from casereview.core.permissions import can, gate, reading
 from casereview.core.serving import EXPORT_LIFETIME, serve_stored
@@ -181,9 +183,11 @@ def _draft_page(request, commission, draft, *, row_form=None, submit_form=None, 
         for problem in problems:
             if problem["severity"] in counts:
                 counts[problem["severity"]] += 1
+    refused = refusal.refusals if refusal is not None else []
     refusal_links = [
-        (_draft_url(commission, pagination.page_of(position.get(number, 0)), number), message)
-        for number, message in (refusal.details if refusal is not None else [])
+        (_draft_url(commission, pagination.page_of(position.get(number, 0)), number), r.message)
+        for r in refused
+        if (number := services.row_of(r.field)) is not None
     ]
     context = {
         "review": commission.review,
@@ -197,7 +201,7 @@ def _draft_page(request, commission, draft, *, row_form=None, submit_form=None, 
         "refusal_links": refusal_links,
         "row_form": row_form or RowForm(),
         "submit_form": submit_form or SubmitForm(initial={"staff_ids": draft.staff_ids}),
-        "refusal": refusal,
+        "refusal": " ".join(r.message for r in refused if services.row_of(r.field) is None),
         "missing_initials": services.staff_initials_missing(draft),
         "form": row_form if row_form is not None and row_form.errors else submit_form,
     }
@@ -324,7 +328,7 @@ def submit(request: HttpRequest, obj: AgencyCommission) -> HttpResponse:
         services.chronology_submit(
             submission=current, staff_ids=form.cleaned_data.get("staff_ids", ""), by=request.user
         )
-    except services.NotReady as refusal:
+    except NotAllowedNow as refusal:
         ChronologySubmission.objects.filter(pk=current.pk).update(
             staff_ids=form.cleaned_data.get("staff_ids", "").strip()
         )  # keep what was typed: nothing already written is lost
@@ -503,7 +507,7 @@ def share(request: HttpRequest, obj: Review) -> HttpResponse:
     """Share the merged chronology with the panel."""
     try:
         services.chronology_share(review=obj, by=request.user)
-    except services.NotReady as refusal:
+    except NotAllowedNow as refusal:
         messages.error(request, str(refusal))
     else:
         messages.success(request, "The merged chronology is shared with the panel.")
@@ -571,8 +575,8 @@ def approve(request: HttpRequest, obj: Review) -> HttpResponse:
             services.chronology_approve(
                 review=review, note=form.cleaned_data["note"], by=request.user
             )
-        except services.NotReady as refusal:
-            form.add_error(None, str(refusal))
+        except NotAllowedNow as refusal:
+            add_refusals(form, refusal)
         else:
             messages.success(
                 request, "The merged chronology is approved. The decision is recorded."
