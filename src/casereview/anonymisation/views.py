@@ -24,6 +24,7 @@ from casereview.core.lifecycle import NotAllowedNow
 from casereview.core.pagination import paginate
 from casereview.core.permissions import can, gate, reading
 from casereview.core.serving import serve_stored
+from casereview.core.uploads import CONTENT_TYPES
 from casereview.reviews.views import review_lookup
 
 from . import exports, services
@@ -216,7 +217,7 @@ def key_export_csv(request: HttpRequest, obj) -> HttpResponse:
     return _serve(
         out.getvalue().encode("utf-8"),
         filename=f"key-reference-{review.referral.reference}.csv",
-        content_type="text/csv; charset=utf-8",
+        content_type=f"{CONTENT_TYPES['.csv']}; charset=utf-8",  # made here, in UTF-8
     )
 
 
@@ -231,7 +232,7 @@ def key_export_docx(request: HttpRequest, obj) -> HttpResponse:
     return _serve(
         exports.key_reference_docx(review, entries),
         filename=f"key-reference-{review.referral.reference}.docx",
-        content_type=exports.DOCX,
+        content_type=CONTENT_TYPES[".docx"],
     )
 
 
@@ -294,7 +295,7 @@ def glossary_export(request: HttpRequest, obj) -> HttpResponse:
     return _serve(
         exports.glossary_docx(review, entries, acronyms),
         filename=f"glossary-{review.referral.reference}.docx",
-        content_type=exports.DOCX,
+        content_type=CONTENT_TYPES[".docx"],
     )
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from casereview.core.documents import attachment
 from casereview.core.permissions import can, gate
+from casereview.core.uploads import CONTENT_TYPES
 from casereview.referrals.views import board_lookup
 
 from .forms import ProfileForm
@@ -135,7 +136,7 @@ def letter_template_download(request: HttpRequest, obj, kind: str) -> HttpRespon
     return attachment(
         letters.default_template(kind),
         filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        content_type=CONTENT_TYPES[".docx"],
     )
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,6 +30,7 @@ from django.utils import timezone
 from . import models as audit
 from .models import Document, DocumentStatus
 from .permissions import RULES, Access, access_for, record_refusal
+from .uploads import content_type_of
 
 log = logging.getLogger(__name__)
 
@@ -242,11 +242,7 @@ def serve_stored(
         handle.close()
         raise
     filename = filename or getattr(stored, "filename", "") or f"{name}-{stored.pk}"
-    content_type = (
-        getattr(stored, "content_type", "")
-        or mimetypes.guess_type(filename)[0]
-        or "application/octet-stream"
-    )
+    content_type = getattr(stored, "content_type", "") or content_type_of(filename)
     response = FileResponse(
         handle, as_attachment=True, filename=filename, content_type=content_type
     )
