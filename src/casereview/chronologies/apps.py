@@ -7,4 +7,7 @@ class ChronologiesConfig(AppConfig):
     verbose_name = "Chronologies"
 
     def ready(self) -> None:
-        from . import access  # noqa: F401  (registers the export rules with the gate)
+        from . import (
+            access,  # noqa: F401  (registers the export rules with the gate)
+            sections,  # noqa: F401  (registers its section of the review page)
+        )

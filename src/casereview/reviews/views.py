@@ -14,6 +14,7 @@ from casereview.core.permissions import can, gate
 from . import services
 from .forms import CommissionDatesForm, MemberForm
 from .models import AgencyCommission, Review, ReviewMember
+from .sections import sections_context
 
 
 def review_lookup(request: HttpRequest, kwargs: dict) -> Review:
@@ -57,6 +58,7 @@ def review_detail(request: HttpRequest, obj: Review) -> HttpResponse:
         "can_see_merged": can(request.user, "chronology.view_merged", review),
         "can_keep_key": can(request.user, "key_reference.manage", review),
     }
+    context.update(sections_context(request, review, context))
     return render(request, "reviews/detail.html", context)
 
 

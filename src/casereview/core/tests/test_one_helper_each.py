@@ -58,3 +58,28 @@ def test_every_file_field_of_a_form_is_the_upload_gates():
                     wrong.append(f"{cls.__module__}.{cls.__name__}.{name}")
     assert seen >= 3
     assert not wrong, f"file fields that bypass core.uploads.check_upload: {wrong}"
+
+
+def test_no_template_tag_queries_the_database():
+    # What a page shows is worked out in its view (a section of the review page: its app's
+    # sections.py); a tag formats what it is given. So no tag imports a model or a queryset.
+    query = re.compile(
+        r"\.objects\b|\b(filter|exclude|aggregate|annotate|values_list|count)\(|models\b"
+    )
+    found = [
+        f"{path.relative_to(SRC)}:{n}: {line.strip()}"
+        for path, text in _sources()
+        if "templatetags" in path.parts
+        for n, line in enumerate(text.splitlines(), 1)
+        if query.search(line)
+    ]
+    assert not found, f"template tags that query: {found}"
+
+
+def test_the_review_page_sections_are_registered_by_their_apps():
+    from casereview.reviews.sections import SECTIONS
+
+    assert {s.__module__ for s in SECTIONS} == {
+        "casereview.chronologies.sections",
+        "casereview.anonymisation.sections",
+    }
