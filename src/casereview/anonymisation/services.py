@@ -22,6 +22,7 @@ from casereview.core.lifecycle import NotAllowedNow, Refusal
 from casereview.core.models import DocumentStatus
 from casereview.core.permissions import require
 from casereview.core.uploads import CONTENT_TYPES
+from casereview.reviews.models import ReviewDocument
 
 from .anonymise import AnonymiseError, Anonymiser
 from .edits import NAME, Edit
@@ -41,7 +42,6 @@ from .models import (
     KeyEntry,
     Outcome,
     Relation,
-    ReviewDocument,
     fold,
     key_reference_of,
 )

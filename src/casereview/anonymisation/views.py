@@ -25,6 +25,7 @@ from casereview.core.pagination import paginate
 from casereview.core.permissions import can, gate, reading
 from casereview.core.serving import serve_stored
 from casereview.core.uploads import CONTENT_TYPES
+from casereview.reviews.models import ReviewDocument
 from casereview.reviews.views import review_lookup
 
 from . import exports, services
@@ -45,7 +46,6 @@ from .models import (
     GlossaryEntry,
     KeyEntry,
     Relation,
-    ReviewDocument,
     fold,
     key_reference_of,
 )

@@ -103,7 +103,7 @@ def chronology_export_rule(access: Access, document) -> bool:
 
 
 def _review_document_of(document):
-    from casereview.anonymisation.models import ReviewDocument
+    from casereview.reviews.models import ReviewDocument
 
     return (
         ReviewDocument.objects.select_related("review__referral").filter(original=document).first()
