@@ -7,4 +7,5 @@ class AnonymisationConfig(AppConfig):
     verbose_name = "Anonymisation"
 
     def ready(self) -> None:
-        from . import sections  # noqa: F401  (registers its section of the review page)
+        # Each registers with core: its review-page section, its files' rules.
+        from . import sections, stored  # noqa: F401

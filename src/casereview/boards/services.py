@@ -247,7 +247,7 @@ def _tell_template_withdrawn(board, label: str) -> None:
     from django.core.mail import send_mail
     from django.urls import reverse
 
-    from .roles import Role
+    from casereview.core.roles import Role
 
     recipients = sorted(
         set(

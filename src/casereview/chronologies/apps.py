@@ -7,7 +7,5 @@ class ChronologiesConfig(AppConfig):
     verbose_name = "Chronologies"
 
     def ready(self) -> None:
-        from . import (
-            access,  # noqa: F401  (registers the export rules with the gate)
-            sections,  # noqa: F401  (registers its section of the review page)
-        )
+        # Each registers with core: the export rules, its review-page section, its files' rules.
+        from . import access, sections, stored  # noqa: F401

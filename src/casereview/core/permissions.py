@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from casereview.boards.roles import CASE_STAFF_ROLES, Role
+from .roles import CASE_STAFF_ROLES, Role
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,17 @@ class Grant:
     agency_id: int | None
 
 
+# Who is excluded from which cases: the app that keeps the cases provides it (referrals, in
+# its AppConfig.ready), so core imports nothing above it.
+_exclusions: Callable[[int], Iterable[int]] | None = None
+
+
+def provide_exclusions(provider: Callable[[int], Iterable[int]]) -> None:
+    """Register the function giving the cases a person (by primary key) is excluded from."""
+    global _exclusions
+    _exclusions = provider
+
+
 @dataclass
 class Access:
     """What one person holds: their active memberships, read once per request."""
@@ -40,17 +51,17 @@ class Access:
     _excluded: frozenset[int] | None = field(default=None, repr=False)
 
     def excluded_cases(self) -> frozenset[int]:
-        """The cases this person is excluded from for a conflict of interest (read once)."""
-        if self._excluded is None:
-            from casereview.referrals.models import CaseExclusion
+        """The cases this person is excluded from for a conflict of interest (read once).
 
-            self._excluded = frozenset(
-                CaseExclusion.objects.in_force()
-                .filter(person_id=self.person_id)
-                .values_list("referral_id", flat=True)
-                if self.person_id
-                else ()
-            )
+        The cases' app provides them (``provide_exclusions``); with no provider this raises,
+        and every caller denies (fail closed, SECURITY.md HD-3)."""
+        if self._excluded is None:
+            if not self.person_id:
+                self._excluded = frozenset()
+            elif _exclusions is None:
+                raise RuntimeError("no provider of case exclusions is registered")
+            else:
+                self._excluded = frozenset(_exclusions(self.person_id))
         return self._excluded
 
     def is_excluded_from(self, obj) -> bool:

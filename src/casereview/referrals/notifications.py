@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from casereview.boards.roles import Role
 from casereview.core import jobs
 from casereview.core import models as audit
+from casereview.core.roles import Role
 
 from .deadlines import compute_due, deadline_set
 from .models import DeadlineKind, Notification, NotificationKind, Referral

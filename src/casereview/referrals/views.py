@@ -10,10 +10,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casereview.accounts.models import Person
 from casereview.boards.models import Board, name_on, shown_name
-from casereview.boards.roles import Role
 from casereview.core import models as audit
 from casereview.core.forms import add_refusals
 from casereview.core.permissions import can, gate
+from casereview.core.roles import Role
 from casereview.referrals import criteria
 
 from . import lifecycle, services

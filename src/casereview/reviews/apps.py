@@ -6,4 +6,5 @@ class ReviewsConfig(AppConfig):
     label = "reviews"
 
     def ready(self) -> None:
-        from . import access  # noqa: F401  (registers the review rules with the gate)
+        # Each registers with core: the review rules with the gate, the originals' rule.
+        from . import access, stored  # noqa: F401

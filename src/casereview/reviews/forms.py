@@ -5,8 +5,8 @@ from django import forms
 from casereview.accounts.models import Person
 from casereview.boards.forms import BoardPersonField
 from casereview.boards.models import people_of
-from casereview.boards.roles import Role
 from casereview.core.forms import GovukDateField
+from casereview.core.roles import Role
 
 from .models import ReviewRole, rests_on
 

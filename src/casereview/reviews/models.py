@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from casereview.boards.models import Agency
-from casereview.boards.roles import AGENCY_ROLES, CASE_STAFF_ROLES, Role
+from casereview.core.roles import AGENCY_ROLES, CASE_STAFF_ROLES, Role
 from casereview.referrals.lifecycle import Outcome
 from casereview.referrals.models import CaseExclusion, Referral
 

@@ -83,3 +83,17 @@ def test_the_review_page_sections_are_registered_by_their_apps():
         "casereview.chronologies.sections",
         "casereview.anonymisation.sections",
     }
+
+
+def test_the_cases_app_provides_the_exclusions_and_without_a_provider_the_gate_denies(
+    monkeypatch,
+):
+    import pytest
+
+    from casereview.core import permissions
+
+    assert permissions._exclusions is not None  # referrals registered it when it loaded
+    monkeypatch.setattr(permissions, "_exclusions", None)
+    with pytest.raises(RuntimeError):
+        permissions.Access(person_id=7).excluded_cases()
+    assert permissions.Access(person_id=None).excluded_cases() == frozenset()

@@ -43,7 +43,7 @@ def both_sent(cast, review, police_commission, health_commission, health_author)
 @pytest.fixture
 def panel_member(cast, review):
     from casereview.boards.models import Membership
-    from casereview.boards.roles import Role
+    from casereview.core.roles import Role
 
     # A panel seat rests on a role on the board (SECURITY.md AZ-4): a read-only one here.
     Membership.objects.create(person=cast.outsider, board=cast.board, role=Role.BOARD_MEMBER)
@@ -305,7 +305,7 @@ def test_a_panel_member_taken_off_the_review_cannot_download_their_earlier_expor
     cast, as_person, both_sent, django_capture_on_commit_callbacks
 ):
     from casereview.boards.models import Membership
-    from casereview.boards.roles import Role
+    from casereview.core.roles import Role
 
     Membership.objects.create(person=cast.outsider, board=cast.board, role=Role.BOARD_MEMBER)
     member = review_services.review_member_add(
