@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
-from casereview.chronologies.exports import unquote_csv_cell
 from casereview.core import models as audit
+from casereview.core.csvcells import unquote_csv_cell
 from casereview.core.documents import document_store
 from casereview.core.lifecycle import NotAllowedNow, Refusal
 from casereview.core.models import DocumentStatus

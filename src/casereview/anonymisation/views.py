@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casereview.chronologies.exports import sanitise_csv_cell
+from casereview.core.csvcells import sanitise_csv_cell
 from casereview.core.documents import attachment
 from casereview.core.forms import add_refusals
 from casereview.core.lifecycle import NotAllowedNow
