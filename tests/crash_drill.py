@@ -77,9 +77,9 @@ def setup(cycles: int, stagger: float) -> None:
     from django_tasks_db.models import DBTaskResult
 
     from casereview.boards.models import Agency, Membership
-    from casereview.boards.roles import Role
     from casereview.chronologies import services as chronology
     from casereview.conftest import DEATH_FACTS, PASSWORD, make_board, make_person, referral_data
+    from casereview.core.roles import Role
     from casereview.referrals import services
     from casereview.referrals.lifecycle import Outcome
     from casereview.referrals.tasks import email_agency_request

@@ -13,6 +13,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from casereview.core.usage import UsageError
+
 # subcommand -> module implementing configure(parser) and run(args)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "criteria": ("casereview.referrals.cli", "Check a referral's facts against a criteria test."),
@@ -21,10 +23,6 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "anonymise": ("casereview.anonymisation.cli", "Anonymise or check a document."),
     "genogram": ("casereview.anonymisation.cli_genogram", "Draw a genogram as SVG."),
 }
-
-
-class UsageError(Exception):
-    """Bad usage, an unreadable file or a bad value: exit 2 with this one-line message."""
 
 
 class _Parser(argparse.ArgumentParser):

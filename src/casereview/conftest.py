@@ -71,7 +71,7 @@ def make_board(slug: str, preset: str = "manchester"):
 @pytest.fixture
 def cast(db) -> Cast:
     from casereview.boards.models import Agency, Membership
-    from casereview.boards.roles import Role
+    from casereview.core.roles import Role
 
     board = make_board("northbrook")
     other = make_board("southvale", "bedfordshire")
@@ -173,7 +173,7 @@ DEATH_FACTS = {
 
 def _chair_of(board):
     from casereview.boards.models import Membership
-    from casereview.boards.roles import Role
+    from casereview.core.roles import Role
 
     membership = Membership.objects.filter(board=board, role=Role.CHAIR).first()
     if membership is not None:

@@ -18,7 +18,7 @@ from casereview.anonymisation.anonymise import (
     read_allow_list,
 )
 from casereview.anonymisation.keyref import CATEGORIES, KeyReferenceError, read_key_csv
-from casereview.cli import UsageError
+from casereview.core.usage import UsageError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from casereview.anonymisation.keyref import KeyReferenceError, read_key_csv
-from casereview.cli import UsageError
+from casereview.core.usage import UsageError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -15,7 +15,6 @@ from django.utils import timezone
 from .glossary import ACRONYM, build_glossary
 from .models import key_reference_of
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MARKING = "OFFICIAL-SENSITIVE"
 
 

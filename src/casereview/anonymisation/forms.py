@@ -6,9 +6,10 @@ from django import forms
 from django.db.models.functions import Lower
 
 from casereview.core.uploads import KINDS, UploadField, decode_text
+from casereview.reviews.models import ReviewDocument
 
 from .detectors import parse_date
-from .models import Category, KeyEntry, RelationKind, ReviewDocument, Sex, fold
+from .models import Category, KeyEntry, RelationKind, Sex, fold
 
 FILE_ERRORS = {
     "required": "Choose a file to upload.",

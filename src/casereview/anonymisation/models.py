@@ -1,5 +1,8 @@
 """A review's key reference, glossary and genogram, and its documents' anonymisation runs.
 
+The documents themselves belong to the review (``reviews.ReviewDocument``); this app keeps
+what anonymising them made.
+
 The key lives here, per review; each run turns it into the pure module's ``KeyReference``
 (``keyref``), so labels stay the same from one run, and one IMR version, to the next.
 """
@@ -129,39 +132,6 @@ class GlossaryEntry(models.Model):
         return self.term
 
 
-class ReviewDocument(models.Model):
-    """A document uploaded to a review (an IMR, a version of one): the original, kept apart.
-
-    The original ``core.Document`` is stored without a referral so the general download
-    cannot serve it: only ``document.read_original`` may, through this app's view.
-    """
-
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField(max_length=200)
-    original = models.OneToOneField(
-        "core.Document", on_delete=models.PROTECT, related_name="review_document"
-    )
-    previous = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_version"
-    )
-    version = models.PositiveIntegerField(default=1)
-    uploaded_at = models.DateTimeField(default=timezone.now)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["title", "-version"]
-
-    def __str__(self) -> str:
-        return f"{self.title} (version {self.version})"
-
-    @property
-    def suffix(self) -> str:
-        name = self.original.filename.lower()
-        return name[name.rfind(".") :] if "." in name else ""
-
-
 class AnonymisationRun(models.Model):
     """One anonymisation of a document against the key as it stood: the result and report.
 
@@ -171,7 +141,9 @@ class AnonymisationRun(models.Model):
     ``flags``: [{"text", "kind", "context"}] (CONTRACTS.md "anonymise --json").
     """
 
-    document = models.ForeignKey(ReviewDocument, on_delete=models.CASCADE, related_name="runs")
+    document = models.ForeignKey(
+        "reviews.ReviewDocument", on_delete=models.CASCADE, related_name="runs"
+    )
     output = models.OneToOneField(
         "core.Document", on_delete=models.PROTECT, related_name="anonymisation_run"
     )

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 
-from casereview.chronologies.exports import unquote_csv_cell
+from casereview.core import models as audit
+from casereview.core.csvcells import unquote_csv_cell
 from casereview.core.documents import document_store
+from casereview.core.lifecycle import NotAllowedNow, Refusal
 from casereview.core.models import DocumentStatus
 from casereview.core.permissions import require
 from casereview.core.uploads import CONTENT_TYPES
-from casereview.reviews.services import review_event
+from casereview.reviews.models import ReviewDocument
 
 from .anonymise import AnonymiseError, Anonymiser
 from .edits import NAME, Edit
@@ -40,7 +42,6 @@ from .models import (
     KeyEntry,
     Outcome,
     Relation,
-    ReviewDocument,
     fold,
     key_reference_of,
 )
@@ -65,15 +66,11 @@ CONTEXT = 40  # characters of anonymised text shown either side of a replacement
 CONTEXTS_PER_NAME = 5
 
 
-class NotAllowedNow(ValueError):
-    """A change that cannot be made as asked: the message says why (not a permission refusal)."""
-
-
-def _event(kind: str, *, review, by, obj=None, detail: dict | None = None, reasons: str = ""):
-    return review_event(kind, review=review, by=by, obj=obj, detail=detail, reasons=reasons)
-
-
 # --- the key reference ---------------------------------------------------------------------
+
+
+def _label_used(label: str) -> NotAllowedNow:
+    return NotAllowedNow(Refusal(f"The label {label!r} is already used in this key.", "label"))
 
 
 def _label_taken(review, label: str, exclude_pk: int | None = None) -> bool:
@@ -114,14 +111,18 @@ def _create_entry(*, review, by, fields: dict) -> KeyEntry:
             review, fields["category"], fields.get("role", ""), fields.get("relationship", "")
         )
     if _label_taken(review, fields["label"]):
-        raise NotAllowedNow(f"The label {fields['label']!r} is already used in this key.")
+        raise NotAllowedNow(
+            Refusal(f"The label {fields['label']!r} is already used in this key.", "label")
+        )
     if review.key_entries.count() >= MAX_ENTRIES:
-        raise NotAllowedNow(_sentence(too_many_entries()))
+        raise NotAllowedNow(Refusal(_sentence(too_many_entries()), "label"))
     try:
         with transaction.atomic():
             return KeyEntry.objects.create(review=review, created_by=by, **fields)
     except IntegrityError:  # a concurrent add took the label first
-        raise NotAllowedNow(f"The label {fields['label']!r} is already used in this key.") from None
+        raise NotAllowedNow(
+            Refusal(f"The label {fields['label']!r} is already used in this key.", "label")
+        ) from None
 
 
 @transaction.atomic
@@ -129,10 +130,9 @@ def key_entry_add(*, review, by, **fields) -> KeyEntry:
     """Add a person or place to the key; with no label given, the next free one."""
     require(by, "key_reference.manage", review)
     entry = _create_entry(review=review, by=by, fields=fields)
-    _event(
+    audit.record(
         "KEY_ENTRY_ADDED",
-        review=review,
-        by=by,
+        actor=by,
         obj=entry,
         detail={"label": entry.label, "category": entry.category},
     )
@@ -144,15 +144,16 @@ def key_entry_change(*, entry: KeyEntry, by, **fields) -> KeyEntry:
     require(by, "key_reference.manage", entry.review)
     fields = _clean_fields(fields)
     if "label" in fields and _label_taken(entry.review, fields["label"], exclude_pk=entry.pk):
-        raise NotAllowedNow(f"The label {fields['label']!r} is already used in this key.")
+        raise NotAllowedNow(
+            Refusal(f"The label {fields['label']!r} is already used in this key.", "label")
+        )
     changed = sorted(k for k, v in fields.items() if getattr(entry, k) != v)
     for key, value in fields.items():
         setattr(entry, key, value)
     entry.save()
-    _event(
+    audit.record(
         "KEY_ENTRY_CHANGED",
-        review=entry.review,
-        by=by,
+        actor=by,
         obj=entry,
         detail={"label": entry.label, "fields": changed},
     )
@@ -166,7 +167,7 @@ def key_entry_remove(*, entry: KeyEntry, by) -> None:
     require(by, "key_reference.manage", review)
     Relation.objects.filter(review=review, person=entry).delete()
     Relation.objects.filter(review=review, other=entry).delete()
-    _event("KEY_ENTRY_REMOVED", review=review, by=by, obj=entry, detail={"label": entry.label})
+    audit.record("KEY_ENTRY_REMOVED", actor=by, obj=entry, detail={"label": entry.label})
     entry.delete()
 
 
@@ -293,10 +294,9 @@ def key_import(*, review, text: str, by) -> ImportResult:
     for entry in updates.values():
         entry.save()
     result = ImportResult(added=len(creates), updated=len(updates))
-    _event(
+    audit.record(
         "KEY_REFERENCE_IMPORTED",
-        review=review,
-        by=by,
+        actor=by,
         obj=review,
         detail={"added": result.added, "updated": result.updated},
     )
@@ -323,7 +323,7 @@ def glossary_add_starter(*, review, by) -> int:
         if term.casefold() not in held
     ]
     GlossaryEntry.objects.bulk_create(new)
-    _event("GLOSSARY_STARTER_ADDED", review=review, by=by, obj=review, detail={"added": len(new)})
+    audit.record("GLOSSARY_STARTER_ADDED", actor=by, obj=review, detail={"added": len(new)})
     return len(new)
 
 
@@ -332,18 +332,16 @@ def glossary_add(*, review, term: str, meaning: str, by) -> GlossaryEntry:
     require(by, "key_reference.manage", review)
     term, meaning = " ".join(term.split()), " ".join(meaning.split())
     if review.glossary.annotate(t=Lower("term")).filter(t=term.casefold()).exists():
-        raise NotAllowedNow(f"{term!r} is already in the glossary.")
+        raise NotAllowedNow(Refusal(f"{term!r} is already in the glossary.", "term"))
     entry = GlossaryEntry.objects.create(review=review, term=term, meaning=meaning)
-    _event("GLOSSARY_ENTRY_ADDED", review=review, by=by, obj=entry, detail={"term": term})
+    audit.record("GLOSSARY_ENTRY_ADDED", actor=by, obj=entry, detail={"term": term})
     return entry
 
 
 @transaction.atomic
 def glossary_remove(*, entry: GlossaryEntry, by) -> None:
     require(by, "key_reference.manage", entry.review)
-    _event(
-        "GLOSSARY_ENTRY_REMOVED", review=entry.review, by=by, obj=entry, detail={"term": entry.term}
-    )
+    audit.record("GLOSSARY_ENTRY_REMOVED", actor=by, obj=entry, detail={"term": entry.term})
     entry.delete()
 
 
@@ -354,16 +352,15 @@ def glossary_remove(*, entry: GlossaryEntry, by) -> None:
 def relation_add(*, review, person: KeyEntry, relation: str, other: KeyEntry, by) -> Relation:
     require(by, "key_reference.manage", review)
     if person.review_id != review.pk or other.review_id != review.pk:
-        raise NotAllowedNow("Both people must be in this review's key.")
+        raise NotAllowedNow(Refusal("Both people must be in this review's key.", "other"))
     if person.pk == other.pk:
-        raise NotAllowedNow("A person cannot be related to themselves.")
+        raise NotAllowedNow(Refusal("A person cannot be related to themselves.", "other"))
     if Relation.objects.filter(person=person, relation=relation, other=other).exists():
-        raise NotAllowedNow("That relationship is already recorded.")
+        raise NotAllowedNow(Refusal("That relationship is already recorded.", "other"))
     made = Relation.objects.create(review=review, person=person, relation=relation, other=other)
-    _event(
+    audit.record(
         "RELATION_ADDED",
-        review=review,
-        by=by,
+        actor=by,
         obj=made,
         detail={"person": person.label, "relation": relation, "other": other.label},
     )
@@ -373,10 +370,9 @@ def relation_add(*, review, person: KeyEntry, relation: str, other: KeyEntry, by
 @transaction.atomic
 def relation_remove(*, relation: Relation, by) -> None:
     require(by, "key_reference.manage", relation.review)
-    _event(
+    audit.record(
         "RELATION_REMOVED",
-        review=relation.review,
-        by=by,
+        actor=by,
         obj=relation,
         detail={"relation": relation.relation},
     )
@@ -395,13 +391,20 @@ def document_upload(
     check_document(filename, content)
     if review.documents.count() >= MAX_DOCUMENTS_PER_REVIEW:
         raise NotAllowedNow(
-            f"This review already holds {MAX_DOCUMENTS_PER_REVIEW} documents: "
-            "ask the system administrator to raise the limit."
+            Refusal(
+                f"This review already holds {MAX_DOCUMENTS_PER_REVIEW} documents: "
+                "ask the system administrator to raise the limit.",
+                "file",
+            )
         )
     if previous is not None and previous.review_id != review.pk:
-        raise NotAllowedNow("The earlier version must be a document of this review.")
+        raise NotAllowedNow(
+            Refusal("The earlier version must be a document of this review.", "previous")
+        )
     if previous is not None and ReviewDocument.objects.filter(previous=previous).exists():
-        raise NotAllowedNow("That version already has a newer version: choose the latest.")
+        raise NotAllowedNow(
+            Refusal("That version already has a newer version: choose the latest.", "previous")
+        )
     suffix = suffix_of(filename)
     original = document_store(
         board=review.referral.board,
@@ -471,10 +474,6 @@ def _clip_right(text: str) -> str:
     return (text.rsplit(" ", 1)[0] + "…") if len(text) >= CONTEXT and " " in text else text
 
 
-class DocumentNotAnonymised(ValueError):
-    """The document could not be read to anonymise it: the message says why."""
-
-
 @transaction.atomic
 def document_anonymise(*, document: ReviewDocument, by) -> AnonymisationRun:
     """Anonymise a document against the key as it stands, keeping the result beside it."""
@@ -488,7 +487,7 @@ def document_anonymise(*, document: ReviewDocument, by) -> AnonymisationRun:
     board = review.referral.board
     suffix = document.suffix
     if document.original.status == DocumentStatus.QUARANTINED:
-        raise DocumentNotAnonymised(
+        raise NotAllowedNow(
             "The document was quarantined and cannot be anonymised: "
             f"{document.original.quarantine_reason} Upload a new version of it."
         )
@@ -500,7 +499,7 @@ def document_anonymise(*, document: ReviewDocument, by) -> AnonymisationRun:
     try:
         data, report = anonymiser.anonymise_bytes(content, suffix)
     except AnonymiseError as exc:
-        raise DocumentNotAnonymised(
+        raise NotAllowedNow(
             f"The document could not be anonymised: {exc}. Upload it again as .docx."
         ) from None
     title = anonymiser.anonymise_text(document.title)[0]
@@ -534,10 +533,9 @@ def document_anonymise(*, document: ReviewDocument, by) -> AnonymisationRun:
         flags=as_json["possible_identifiers"],
         run_by=by,
     )
-    _event(
+    audit.record(
         "DOCUMENT_ANONYMISED",
-        review=review,
-        by=by,
+        actor=by,
         obj=run,
         detail={
             "document": document.pk,
@@ -576,10 +574,9 @@ def flag_add_to_key(*, run: AnonymisationRun, index: int, by, **fields) -> KeyEn
             "resolved_by": by,
         },
     )
-    _event(
+    audit.record(
         "FLAG_ADDED_TO_KEY",
-        review=review,
-        by=by,
+        actor=by,
         obj=entry,
         detail={"run": run.pk, "label": entry.label, "category": entry.category},
     )
@@ -593,7 +590,7 @@ def flag_dismiss(*, run: AnonymisationRun, index: int, reason: str, by) -> FlagR
     require(by, "document.anonymise", review)
     reason = reason.strip()
     if not reason:
-        raise NotAllowedNow("Say why this is not an identifier.")
+        raise NotAllowedNow(Refusal("Say why this is not an identifier.", "reason"))
     text = flag_text(run, index)
     resolution, _ = FlagResolution.objects.update_or_create(
         review=review,
@@ -607,10 +604,9 @@ def flag_dismiss(*, run: AnonymisationRun, index: int, reason: str, by) -> FlagR
             "resolved_by": by,
         },
     )
-    _event(
+    audit.record(
         "FLAG_DISMISSED",
-        review=review,
-        by=by,
+        actor=by,
         obj=resolution,
         reasons=reason,
         detail={"run": run.pk},

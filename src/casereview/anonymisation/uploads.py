@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from casereview.core.uploads import UploadRefused, check_upload, decode_text, extension_of
 
-DOCUMENT_SUFFIXES = (".docx", ".txt", ".md")
-
 
 def suffix_of(name: str) -> str:
     return extension_of(name)

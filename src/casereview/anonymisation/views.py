@@ -17,15 +17,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casereview.chronologies.exports import sanitise_csv_cell
-from casereview.core import models as audit
+from casereview.core.csvcells import sanitise_csv_cell
 from casereview.core.documents import attachment
+from casereview.core.forms import add_refusals
+from casereview.core.lifecycle import NotAllowedNow
 from casereview.core.pagination import paginate
-from casereview.core.permissions import can, gate
+from casereview.core.permissions import can, gate, reading
 from casereview.core.serving import serve_stored
+from casereview.core.uploads import CONTENT_TYPES
+from casereview.reviews.models import ReviewDocument
 from casereview.reviews.views import review_lookup
 
-from . import exports, reading, services
+from . import exports, services
+from . import reading as overview_reading
 from .forms import (
     DismissForm,
     DocumentUploadForm,
@@ -43,7 +47,6 @@ from .models import (
     GlossaryEntry,
     KeyEntry,
     Relation,
-    ReviewDocument,
     fold,
     key_reference_of,
 )
@@ -79,19 +82,6 @@ def _review_of(obj):
     return obj.review
 
 
-def _read(request: HttpRequest, review, kind: str, obj=None, **detail) -> None:
-    """One read event for a page or file of case content (SECURITY.md LG-1)."""
-    request.casereview_board = review.referral.board
-    audit.record(
-        kind,
-        actor=request.user,
-        board_id=review.referral.board_id,
-        referral_id=review.referral_id,
-        obj=obj if obj is not None else review,
-        detail=detail,
-    )
-
-
 def _serve(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
     """Bytes made for this request, as an attachment a browser will never run (UP-3)."""
     return attachment(content, filename=filename, content_type=content_type)
@@ -121,7 +111,7 @@ def _by_category(entries) -> dict[str, list[KeyEntry]]:
 # --- the key reference ---------------------------------------------------------------------
 
 
-@gate("key_reference.manage", lookup=review_lookup)
+@gate("key_reference.manage", lookup=review_lookup, reads="KEY_REFERENCE_VIEWED")
 @require_http_methods(["GET", "POST"])
 def key_reference(request: HttpRequest, obj) -> HttpResponse:
     """The key: family, professionals and places, each with a label; add one.
@@ -132,21 +122,16 @@ def key_reference(request: HttpRequest, obj) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.key_entry_add(review=review, by=request.user, **form.cleaned_data)
-        except services.NotAllowedNow as refusal:
-            form.add_error("label", str(refusal))
+        except NotAllowedNow as refusal:
+            add_refusals(form, refusal)
         else:
             messages.success(request, f"Added to the key as {entry.label}.")
             return redirect("anonymisation:key-reference", pk=review.pk)
     pagination = paginate(request, review.key_entries.order_by(_SECTION_ORDER, "pk"))
     grouped = _by_category(pagination.items)
     in_key = dict(review.key_entries.order_by().values_list("category").annotate(count=Count("pk")))
-    _read(
-        request,
-        review,
-        "KEY_REFERENCE_VIEWED",
-        entries=len(pagination.items),
-        page=pagination.page.number,
-    )
+    request.casereview_board = review.referral.board
+    reading(request, entries=len(pagination.items), page=pagination.page.number)
     context = {
         "review": review,
         "sections": [
@@ -161,7 +146,7 @@ def key_reference(request: HttpRequest, obj) -> HttpResponse:
     return render(request, "anonymisation/key_reference.html", context)
 
 
-@gate("key_reference.manage", lookup=entry_lookup)
+@gate("key_reference.manage", lookup=entry_lookup, reads="KEY_ENTRY_VIEWED")
 @require_http_methods(["GET", "POST"])
 def key_entry(request: HttpRequest, obj: KeyEntry) -> HttpResponse:
     entry = obj
@@ -171,12 +156,12 @@ def key_entry(request: HttpRequest, obj: KeyEntry) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.key_entry_change(entry=entry, by=request.user, **form.cleaned_data)
-        except services.NotAllowedNow as refusal:
-            form.add_error("label", str(refusal))
+        except NotAllowedNow as refusal:
+            add_refusals(form, refusal)
         else:
             messages.success(request, f"{entry.label} saved.")
             return redirect("anonymisation:key-reference", pk=review.pk)
-    _read(request, review, "KEY_ENTRY_VIEWED", obj=entry)
+    request.casereview_board = review.referral.board
     return render(
         request, "anonymisation/key_entry.html", {"review": review, "entry": entry, "form": form}
     )
@@ -215,13 +200,14 @@ def key_import(request: HttpRequest, obj) -> HttpResponse:
     return render(request, "anonymisation/key_import.html", {"review": review, "form": form})
 
 
-@gate("key_reference.manage", lookup=review_lookup)
+@gate("key_reference.manage", lookup=review_lookup, reads="KEY_REFERENCE_EXPORTED")
 @require_GET
 def key_export_csv(request: HttpRequest, obj) -> HttpResponse:
     """The key reference CSV of CONTRACTS.md, quoted against formulas (SECURITY.md EX-1)."""
     review = obj
     entries = list(review.key_entries.all())
-    _read(request, review, "KEY_REFERENCE_EXPORTED", format="csv", rows=len(entries))
+    request.casereview_board = review.referral.board
+    reading(request, format="csv", rows=len(entries))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
@@ -232,28 +218,29 @@ def key_export_csv(request: HttpRequest, obj) -> HttpResponse:
     return _serve(
         out.getvalue().encode("utf-8"),
         filename=f"key-reference-{review.referral.reference}.csv",
-        content_type="text/csv; charset=utf-8",
+        content_type=f"{CONTENT_TYPES['.csv']}; charset=utf-8",  # made here, in UTF-8
     )
 
 
-@gate("key_reference.manage", lookup=review_lookup)
+@gate("key_reference.manage", lookup=review_lookup, reads="KEY_REFERENCE_EXPORTED")
 @require_GET
 def key_export_docx(request: HttpRequest, obj) -> HttpResponse:
     """The key reference of the family, as a document to send with IMR requests."""
     review = obj
     entries = list(review.key_entries.all())
-    _read(request, review, "KEY_REFERENCE_EXPORTED", format="docx", rows=len(entries))
+    request.casereview_board = review.referral.board
+    reading(request, format="docx", rows=len(entries))
     return _serve(
         exports.key_reference_docx(review, entries),
         filename=f"key-reference-{review.referral.reference}.docx",
-        content_type=exports.DOCX,
+        content_type=CONTENT_TYPES[".docx"],
     )
 
 
 # --- the glossary --------------------------------------------------------------------------
 
 
-@gate("key_reference.manage", lookup=review_lookup)
+@gate("key_reference.manage", lookup=review_lookup, reads="GLOSSARY_VIEWED")
 @require_http_methods(["GET", "POST"])
 def glossary(request: HttpRequest, obj) -> HttpResponse:
     """Acronyms with their expansions, and staff and places by label only."""
@@ -262,14 +249,14 @@ def glossary(request: HttpRequest, obj) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.glossary_add(review=review, by=request.user, **form.cleaned_data)
-        except services.NotAllowedNow as refusal:
-            form.add_error("term", str(refusal))
+        except NotAllowedNow as refusal:
+            add_refusals(form, refusal)
         else:
             messages.success(request, f"{entry.term} added to the glossary.")
             return redirect("anonymisation:glossary", pk=review.pk)
     acronyms = list(review.glossary.all())
     grouped = _by_category(review.key_entries.filter(category__in=["professional", "place"]))
-    _read(request, review, "GLOSSARY_VIEWED")
+    request.casereview_board = review.referral.board
     context = {
         "review": review,
         "acronyms": acronyms,
@@ -297,18 +284,19 @@ def glossary_remove(request: HttpRequest, obj: GlossaryEntry) -> HttpResponse:
     return redirect("anonymisation:glossary", pk=review.pk)
 
 
-@gate("key_reference.manage", lookup=review_lookup)
+@gate("key_reference.manage", lookup=review_lookup, reads="GLOSSARY_EXPORTED")
 @require_GET
 def glossary_export(request: HttpRequest, obj) -> HttpResponse:
     """The glossary as a document: acronyms, then professionals and places by label."""
     review = obj
     entries = list(review.key_entries.filter(category__in=["professional", "place"]))
     acronyms = {g.term: g.meaning for g in review.glossary.all()}
-    _read(request, review, "GLOSSARY_EXPORTED", format="docx", rows=len(entries) + len(acronyms))
+    request.casereview_board = review.referral.board
+    reading(request, format="docx", rows=len(entries) + len(acronyms))
     return _serve(
         exports.glossary_docx(review, entries, acronyms),
         filename=f"glossary-{review.referral.reference}.docx",
-        content_type=exports.DOCX,
+        content_type=CONTENT_TYPES[".docx"],
     )
 
 
@@ -325,7 +313,7 @@ def _genogram_svg(entries, relations) -> tuple[str, str]:
     return svg.split("?>", 1)[-1].strip(), ""
 
 
-@gate("key_reference.manage", lookup=review_lookup)
+@gate("key_reference.manage", lookup=review_lookup, reads="GENOGRAM_VIEWED")
 @require_http_methods(["GET", "POST"])
 def genogram(request: HttpRequest, obj) -> HttpResponse:
     """The family's genogram drawn from the key, beside its people and relationships."""
@@ -339,14 +327,14 @@ def genogram(request: HttpRequest, obj) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.relation_add(review=review, by=request.user, **form.cleaned_data)
-        except services.NotAllowedNow as refusal:
-            form.add_error("other", str(refusal))
+        except NotAllowedNow as refusal:
+            add_refusals(form, refusal)
         else:
             messages.success(request, "Relationship added to the genogram.")
             return redirect("anonymisation:genogram", pk=review.pk)
     relations = list(review.relations.select_related("person", "other"))
     svg, problem = _genogram_svg(entries, relations)
-    _read(request, review, "GENOGRAM_VIEWED")
+    request.casereview_board = review.referral.board
     # The drawing is of everyone; the tables beside it are shown a page at a time.
     people_pages = paginate(request, people, fragment="genogram-people")
     relation_pages = paginate(request, relations, param="relations", fragment="genogram-relations")
@@ -397,7 +385,7 @@ def _flag_states(review, runs):
         run.open_flags = sum(1 for row in run.flag_rows if row["open"])
 
 
-@gate("document.anonymise", lookup=review_lookup)
+@gate("document.anonymise", lookup=review_lookup, reads="REVIEW_DOCUMENTS_VIEWED")
 @require_http_methods(["GET", "POST"])
 def documents(request: HttpRequest, obj) -> HttpResponse:
     """Documents uploaded to the review, their versions and latest anonymisation; upload one."""
@@ -414,7 +402,9 @@ def documents(request: HttpRequest, obj) -> HttpResponse:
                 previous=data["previous"],
                 by=request.user,
             )
-        except (services.NotAllowedNow, UploadRefused) as refusal:
+        except NotAllowedNow as refusal:
+            add_refusals(form, refusal)
+        except UploadRefused as refusal:
             form.add_error("file", str(refusal))
         else:
             messages.success(request, f"{document} uploaded. Anonymise it when the key is ready.")
@@ -429,7 +419,8 @@ def documents(request: HttpRequest, obj) -> HttpResponse:
     for d in docs:
         runs = list(d.runs.all())
         d.latest_run = runs[0] if runs else None
-    _read(request, review, "REVIEW_DOCUMENTS_VIEWED", documents=len(docs))
+    request.casereview_board = review.referral.board
+    reading(request, documents=len(docs))
     return render(
         request,
         "anonymisation/documents.html",
@@ -450,13 +441,13 @@ def document_anonymise(request: HttpRequest, obj: ReviewDocument) -> HttpRespons
     review = _review_of(obj)
     try:
         run = services.document_anonymise(document=obj, by=request.user)
-    except services.DocumentNotAnonymised as failure:
+    except NotAllowedNow as failure:
         messages.error(request, str(failure))
         return redirect("anonymisation:documents", pk=review.pk)
     return redirect("anonymisation:run", pk=review.pk, run_pk=run.pk)
 
 
-@gate("document.anonymise", lookup=run_lookup)
+@gate("document.anonymise", lookup=run_lookup, reads="ANONYMISATION_VIEWED")
 @require_GET
 def run_detail(request: HttpRequest, obj: AnonymisationRun) -> HttpResponse:
     """What a run replaced, each in its context, what it redacted and removed, and its flags."""
@@ -464,7 +455,7 @@ def run_detail(request: HttpRequest, obj: AnonymisationRun) -> HttpResponse:
     review = _review_of(run)
     _flag_states(review, [run])
     newer = run.document.runs.filter(run_at__gt=run.run_at).exists()
-    _read(request, review, "ANONYMISATION_VIEWED", obj=run)
+    request.casereview_board = review.referral.board
     context = {
         "review": review,
         "run": run,
@@ -488,7 +479,7 @@ def _flag(run: AnonymisationRun, index: int) -> dict:
     return run.flags[index]
 
 
-@gate("key_reference.manage", lookup=run_lookup)
+@gate("key_reference.manage", lookup=run_lookup, reads="ANONYMISATION_FLAG_VIEWED")
 @require_http_methods(["GET", "POST"])
 def flag_add(request: HttpRequest, obj: AnonymisationRun, index: int) -> HttpResponse:
     """Resolve a flag by adding who (or what) it names to the key."""
@@ -505,14 +496,15 @@ def flag_add(request: HttpRequest, obj: AnonymisationRun, index: int) -> HttpRes
             entry = services.flag_add_to_key(
                 run=run, index=index, by=request.user, **form.cleaned_data
             )
-        except services.NotAllowedNow as refusal:
-            form.add_error("label", str(refusal))
+        except NotAllowedNow as refusal:
+            add_refusals(form, refusal)
         else:
             messages.success(
                 request, f"Added to the key as {entry.label}. Anonymise the document again."
             )
             return redirect("anonymisation:run", pk=review.pk, run_pk=run.pk)
-    _read(request, review, "ANONYMISATION_FLAG_VIEWED", obj=run, flag=index)
+    request.casereview_board = review.referral.board
+    reading(request, flag=index)
     return render(
         request,
         "anonymisation/flag_add.html",
@@ -520,7 +512,7 @@ def flag_add(request: HttpRequest, obj: AnonymisationRun, index: int) -> HttpRes
     )
 
 
-@gate("document.anonymise", lookup=run_lookup)
+@gate("document.anonymise", lookup=run_lookup, reads="ANONYMISATION_FLAG_VIEWED")
 @require_http_methods(["GET", "POST"])
 def flag_dismiss(request: HttpRequest, obj: AnonymisationRun, index: int) -> HttpResponse:
     """Resolve a flag as not an identifier, with the reason (recorded)."""
@@ -534,7 +526,8 @@ def flag_dismiss(request: HttpRequest, obj: AnonymisationRun, index: int) -> Htt
         )
         messages.success(request, "Dismissed. Later checks will not flag it again.")
         return redirect("anonymisation:run", pk=review.pk, run_pk=run.pk)
-    _read(request, review, "ANONYMISATION_FLAG_VIEWED", obj=run, flag=index)
+    request.casereview_board = review.referral.board
+    reading(request, flag=index)
     return render(
         request,
         "anonymisation/flag_dismiss.html",
@@ -545,7 +538,7 @@ def flag_dismiss(request: HttpRequest, obj: AnonymisationRun, index: int) -> Htt
 # --- what the overview author reads from (004 §13) -----------------------------------------
 
 
-@gate("key_reference.view", lookup=review_lookup)
+@gate("key_reference.view", lookup=review_lookup, reads="KEY_REFERENCE_READ")
 @require_GET
 def key_reference_read(request: HttpRequest, obj) -> HttpResponse:
     """The key to read by: the family's names with their labels; professionals by label only.
@@ -553,13 +546,7 @@ def key_reference_read(request: HttpRequest, obj) -> HttpResponse:
     The overview report keeps the family's names (004 §13), not the professionals'."""
     review = obj
     pagination = paginate(request, review.key_entries.order_by(_SECTION_ORDER, "pk"))
-    _read(
-        request,
-        review,
-        "KEY_REFERENCE_READ",
-        entries=len(pagination.items),
-        page=pagination.page.number,
-    )
+    reading(request, review, entries=len(pagination.items), page=pagination.page.number)
     sections = [
         (c, SECTION_HEADINGS[c], items)
         for c, items in _by_category(pagination.items).items()
@@ -572,7 +559,7 @@ def key_reference_read(request: HttpRequest, obj) -> HttpResponse:
     )
 
 
-@gate("document.read_anonymised", lookup=review_lookup)
+@gate("document.read_anonymised", lookup=review_lookup, reads="ANONYMISED_COPIES_VIEWED")
 @require_GET
 def copies(request: HttpRequest, obj) -> HttpResponse:
     """The agency reports as anonymised and checked, one copy each, to read and download.
@@ -580,8 +567,8 @@ def copies(request: HttpRequest, obj) -> HttpResponse:
     Each copy downloads through the one document download, whose rule for anonymised copies
     (core.serving) lets the overview author have exactly these."""
     review = obj
-    found = reading.copies_for_reading(review)
-    _read(request, review, "ANONYMISED_COPIES_VIEWED", copies=len(found))
+    found = overview_reading.copies_for_reading(review)
+    reading(request, review, copies=len(found))
     context = {
         "review": review,
         "copies": found,

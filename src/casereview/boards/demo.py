@@ -11,10 +11,10 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casereview.accounts.models import Person
+from casereview.core.roles import Role
 
 from .models import Agency, AgencyKind, Board, Membership
 from .presets import apply_preset
-from .roles import Role
 
 DEMO_PASSWORD = "demo-password-not-for-real-use"  # noqa: S105 (development data)
 

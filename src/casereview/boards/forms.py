@@ -159,7 +159,7 @@ class MemberForm(forms.Form):
     )
 
     def __init__(self, *args, board, **kwargs):
-        from .roles import Role
+        from casereview.core.roles import Role
 
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r.value, r.label) for r in Role]
@@ -167,7 +167,7 @@ class MemberForm(forms.Form):
         self.fields["agency"].conditional = True
 
     def clean(self):
-        from .roles import Role
+        from casereview.core.roles import Role
 
         data = super().clean()
         role = data.get("role")

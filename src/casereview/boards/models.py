@@ -7,10 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Subquery
 
+from casereview.core.roles import Role
 from casereview.core.timescales import Nation, parse_span
 from casereview.referrals.criteria import CriteriaTest
-
-from .roles import Role
 
 
 class Board(models.Model):

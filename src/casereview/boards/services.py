@@ -39,7 +39,6 @@ def membership_grant(*, board, by, email: str, role: str, full_name: str = "", a
     audit.record(
         "MEMBERSHIP_GRANTED",
         actor=by,
-        board_id=board.pk,
         obj=membership,
         detail={"person": person.pk, "role": role, "new_account": created},
     )
@@ -62,7 +61,6 @@ def membership_end(*, membership: Membership, by) -> None:
     audit.record(
         "MEMBERSHIP_ENDED",
         actor=by,
-        board_id=membership.board_id,
         obj=membership,
         detail={"person": membership.person_id, "role": membership.role},
     )
@@ -73,7 +71,7 @@ def membership_end(*, membership: Membership, by) -> None:
 def agency_add(*, board, by, name: str, kind: str, named_officer=None) -> Agency:
     require(by, "board.manage_people", board)
     agency = Agency.objects.create(board=board, name=name, kind=kind, named_officer=named_officer)
-    audit.record("AGENCY_ADDED", actor=by, board_id=board.pk, obj=agency, detail={"kind": kind})
+    audit.record("AGENCY_ADDED", actor=by, obj=agency, detail={"kind": kind})
     return agency
 
 
@@ -109,7 +107,6 @@ def agency_change(*, agency: Agency, by, named_officer, kind: str, is_active: bo
     audit.record(
         "AGENCY_CHANGED",
         actor=by,
-        board_id=agency.board_id,
         obj=agency,
         detail={
             "named_officer": named_officer.pk if named_officer else None,
@@ -134,7 +131,6 @@ def profile_change(*, profile, by, changes: dict) -> None:
     audit.record(
         "PROFILE_CHANGED",
         actor=by,
-        board_id=profile.board_id,
         obj=profile,
         detail={"fields": list(changes)},
     )
@@ -170,7 +166,6 @@ def letter_template_replace(*, board, kind: str, content: bytes, by):
             audit.record(
                 "LETTER_TEMPLATE_CHANGED",
                 actor=by,
-                board_id=board.pk,
                 obj=template,
                 detail={"kind": kind},
             )
@@ -207,7 +202,6 @@ def letter_template_withdraw(*, template, reasons: list[str], by=None) -> bool:
     audit.record(
         "LETTER_TEMPLATE_WITHDRAWN",
         actor=by,
-        board_id=template.board_id,
         obj=template,
         detail={"kind": template.kind, "reasons": reasons},
     )
@@ -253,7 +247,7 @@ def _tell_template_withdrawn(board, label: str) -> None:
     from django.core.mail import send_mail
     from django.urls import reverse
 
-    from .roles import Role
+    from casereview.core.roles import Role
 
     recipients = sorted(
         set(

@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casereview.core import models as audit
 from casereview.core.documents import attachment
 from casereview.core.permissions import can, gate
+from casereview.core.uploads import CONTENT_TYPES
 from casereview.referrals.views import board_lookup
 
 from .forms import ProfileForm
@@ -136,11 +136,11 @@ def letter_template_download(request: HttpRequest, obj, kind: str) -> HttpRespon
     return attachment(
         letters.default_template(kind),
         filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        content_type=CONTENT_TYPES[".docx"],
     )
 
 
-@gate("board.manage_people", lookup=board_lookup)
+@gate("board.manage_people", lookup=board_lookup, reads="BOARD_PEOPLE_VIEWED")
 @require_http_methods(["GET", "POST"])
 def people(request: HttpRequest, obj) -> HttpResponse:
     """The board's people and their roles; add a role, or end one."""
@@ -167,7 +167,6 @@ def people(request: HttpRequest, obj) -> HttpResponse:
         .select_related("person", "agency")
         .order_by("name", "person__email", "role")
     )
-    audit.record("BOARD_PEOPLE_VIEWED", actor=request.user, board_id=obj.pk, obj=obj)
     return render(
         request, "boards/people.html", {"board": obj, "form": form, "memberships": memberships}
     )

@@ -7,4 +7,5 @@ class ChronologiesConfig(AppConfig):
     verbose_name = "Chronologies"
 
     def ready(self) -> None:
-        from . import access  # noqa: F401  (registers the export rules with the gate)
+        # Each registers with core: the export rules, its review-page section, its files' rules.
+        from . import access, sections, stored  # noqa: F401

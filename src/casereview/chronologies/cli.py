@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from casereview.cli import UsageError
+from casereview.core.usage import UsageError
 
 OUTPUT_FORMATS = (".xlsx", ".csv", ".docx", ".pdf")
 

@@ -20,43 +20,18 @@ from casereview.chronologies.checks import Problem
 from casereview.chronologies.dates import format_date
 from casereview.chronologies.merge import Merged, MergedRow
 from casereview.chronologies.proforma import COLUMNS, HEADINGS, Chronology
+from casereview.core.csvcells import FORMULA_STARTS, needs_quote
 
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 AUTHOR = "Casereview"
 FORMATS = (".xlsx", ".csv", ".docx", ".pdf")
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 # Characters XML 1.0 cannot hold: Word and Excel files refuse them, so they are dropped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class ExportError(ValueError):
     """The export cannot be written as asked (an unknown format)."""
-
-
-# -- formula injection (EX-1) -------------------------------------------------------------------
-
-
-def needs_quote(text: str) -> bool:
-    """Whether a CSV cell must get a leading ``'`` so a spreadsheet shows it as text.
-
-    A cell that already starts with ``'`` before a formula character is quoted again, so that
-    unquoting gives back exactly what was written.
-    """
-    stripped = text.lstrip("'")
-    return stripped.startswith(_FORMULA_STARTS)
-
-
-def sanitise_csv_cell(text: str) -> str:
-    """The cell as it goes into a CSV: ``'`` first when it could start a formula."""
-    return "'" + text if needs_quote(text) else text
-
-
-def unquote_csv_cell(text: str) -> str:
-    """Undo sanitise_csv_cell: the round trip gives back the source text."""
-    if text.startswith("'") and needs_quote(text[1:]):
-        return text[1:]
-    return text
 
 
 # -- the merged chronology's table --------------------------------------------------------------
@@ -162,7 +137,7 @@ def write_csv(
             writer.writerow(_csv_text_cells(record))  # type: ignore[arg-type]
 
 
-_RISKY_FIRST = frozenset([*_FORMULA_STARTS, "'"])
+_RISKY_FIRST = frozenset([*FORMULA_STARTS, "'"])
 
 
 def _csv_text_cells(record: list[str]) -> list[str]:

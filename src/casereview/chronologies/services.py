@@ -19,12 +19,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from casereview.core import jobs
+from casereview.core import models as audit
 from casereview.core.documents import document_store
+from casereview.core.lifecycle import NotAllowedNow, Refusal
 from casereview.core.permissions import require
 from casereview.core.uploads import CONTENT_TYPES, UploadRefused, check_upload, display_name
 from casereview.referrals.models import DeadlineKind
 from casereview.reviews.models import AgencyCommission, Review
-from casereview.reviews.services import commission_mark_received, review_event
+from casereview.reviews.services import commission_mark_received
 
 from . import checks
 from .dates import parse_date_text, today_in_uk
@@ -43,18 +45,14 @@ from .proforma import COLUMNS, Chronology, ChronologyReadError, Row, read_chrono
 TEXT_KEYS = COLUMNS[1:]
 
 
-class NotReady(ValueError):
-    """A change refused because of the chronology's state, with messages that say why."""
-
-    def __init__(self, message: str, details: Iterable[str] = ()) -> None:
-        super().__init__(message)
-        self.details = list(details)
+def row_field(number: int) -> str:
+    """The field a refusal about one row of a chronology names."""
+    return f"row-{number}"
 
 
-def _event(kind: str, *, by, commission=None, review=None, obj=None, detail=None, **extra):
-    return review_event(
-        kind, review=review or commission.review, by=by, obj=obj, detail=detail, **extra
-    )
+def row_of(field: str) -> int | None:
+    """The row a refusal's field names, or None when it is about the whole chronology."""
+    return int(field[4:]) if field.startswith("row-") and field[4:].isdigit() else None
 
 
 # -- reading a file into a draft ---------------------------------------------------------------
@@ -168,10 +166,9 @@ def _keep_upload(commission, chron, found, name, content, extension, by):
     )
     ChronologyEntry.objects.bulk_create(_entries(submission, chron.rows, found))
     counts = checks.severity_counts(found)
-    _event(
+    audit.record(
         "CHRONOLOGY_UPLOADED",
-        by=by,
-        commission=commission,
+        actor=by,
         obj=submission,
         detail={"rows": len(chron.rows), "version": submission.version, **counts},
     )
@@ -213,10 +210,9 @@ def chronology_draft_start(*, commission: AgencyCommission, by) -> ChronologySub
             entry.pk = None
             entry.submission = submission
         ChronologyEntry.objects.bulk_create(copies)
-    _event(
+    audit.record(
         "CHRONOLOGY_DRAFT_STARTED",
-        by=by,
-        commission=commission,
+        actor=by,
         obj=submission,
         detail={"version": submission.version, "from": current.version if current else None},
     )
@@ -256,7 +252,7 @@ def recheck(submission: ChronologySubmission) -> list[ChronologyEntry]:
 
 def _require_draft(submission: ChronologySubmission) -> None:
     if not submission.is_draft:
-        raise NotReady("This version has been sent; start a new version to change it.")
+        raise NotAllowedNow("This version has been sent; start a new version to change it.")
 
 
 @transaction.atomic
@@ -279,10 +275,9 @@ def chronology_row_save(
     recheck(submission)
     entry.refresh_from_db()
     changed = [key for key, value in before.items() if value != getattr(entry, key)]
-    _event(
+    audit.record(
         "CHRONOLOGY_ROW_SAVED",
-        by=by,
-        commission=submission.commission,
+        actor=by,
         obj=entry,
         detail={"row": entry.number, "version": submission.version, "changed": changed},
     )
@@ -297,10 +292,9 @@ def chronology_row_delete(*, entry: ChronologyEntry, by) -> None:
     number = entry.number
     entry.delete()
     recheck(submission)
-    _event(
+    audit.record(
         "CHRONOLOGY_ROW_DELETED",
-        by=by,
-        commission=submission.commission,
+        actor=by,
         obj=submission,
         detail={"row": number, "version": submission.version},
     )
@@ -341,15 +335,18 @@ def chronology_submit(*, submission: ChronologySubmission, staff_ids: str, by):
     _require_draft(submission)
     entries = recheck(submission)
     if not entries:
-        raise NotReady("Add at least one row before sending the chronology.")
+        raise NotAllowedNow("Add at least one row before sending the chronology.")
     errors = [
         (e.number, p["message"]) for e in entries for p in e.problems if p["severity"] == "error"
     ]
     if errors:
-        raise NotReady(
+        summary = (
             f"Fix the {len(errors)} error{'s' if len(errors) != 1 else ''} in the rows before"
-            " sending the chronology.",
-            errors,
+            " sending the chronology."
+        )
+        # Each row's error names its row, so the page links to it.
+        raise NotAllowedNow(
+            [Refusal(summary), *(Refusal(message, row_field(n)) for n, message in errors)]
         )
     now = timezone.now()
     earlier = ChronologySubmission.objects.filter(
@@ -368,10 +365,9 @@ def chronology_submit(*, submission: ChronologySubmission, staff_ids: str, by):
     )
     commission_mark_received(commission=commission, part=DeadlineKind.CHRONOLOGY, at=now)
     submission.refresh_from_db()
-    _event(
+    audit.record(
         "CHRONOLOGY_SUBMITTED",
-        by=by,
-        commission=commission,
+        actor=by,
         obj=submission,
         detail={"version": submission.version, "rows": len(entries), "replaced": bool(replaced)},
     )
@@ -476,12 +472,12 @@ def chronology_share(*, review: Review, by) -> None:
     """Share the merged chronology with the panel (until then only process staff see it)."""
     require(by, "review.manage", review)
     if not current_submissions(review):
-        raise NotReady("No agency has sent its chronology yet: there is nothing to share.")
+        raise NotAllowedNow("No agency has sent its chronology yet: there is nothing to share.")
     Review.objects.filter(pk=review.pk, chronology_shared_at__isnull=True).update(
         chronology_shared_at=timezone.now()
     )
     review.refresh_from_db(fields=["chronology_shared_at"])
-    _event("CHRONOLOGY_SHARED", by=by, review=review, obj=review)
+    audit.record("CHRONOLOGY_SHARED", actor=by, obj=review)
 
 
 @transaction.atomic
@@ -492,10 +488,9 @@ def chronology_mark(*, entry: ChronologyEntry, kind: str, note: str, by) -> Pane
     mark = PanelMark.objects.create(
         entry=entry, kind=MarkKind(kind), note=note.strip(), marked_by=by
     )
-    _event(
+    audit.record(
         "CHRONOLOGY_ROW_MARKED",
-        by=by,
-        review=review,
+        actor=by,
         obj=mark,
         detail={"kind": kind, "entry": entry.pk},
     )
@@ -508,7 +503,7 @@ def chronology_approve(*, review: Review, note: str, by) -> ChronologyApproval:
     require(by, "chronology.approve", review)
     submissions = current_submissions(review)
     if not submissions:
-        raise NotReady("No agency has sent its chronology yet: there is nothing to approve.")
+        raise NotAllowedNow("No agency has sent its chronology yet: there is nothing to approve.")
     approval = ChronologyApproval.objects.create(
         review=review,
         versions={s.commission.agency.name: s.version for s in submissions},
@@ -516,10 +511,9 @@ def chronology_approve(*, review: Review, note: str, by) -> ChronologyApproval:
         note=note.strip(),
         approved_by=by,
     )
-    _event(
+    audit.record(
         "CHRONOLOGY_APPROVED",
-        by=by,
-        review=review,
+        actor=by,
         obj=approval,
         reasons=approval.note,
         detail={"versions": approval.versions},
@@ -537,6 +531,6 @@ def export_request(*, review: Review, fmt: str, by) -> ExportJob:
 
     require(by, f"chronology.export_{fmt}", review)
     job = ExportJob.objects.create(review=review, format=fmt, requested_by=by)
-    _event("CHRONOLOGY_EXPORT_REQUESTED", by=by, review=review, obj=job, detail={"format": fmt})
+    audit.record("CHRONOLOGY_EXPORT_REQUESTED", actor=by, obj=job, detail={"format": fmt})
     jobs.enqueue(tasks.export_merged, job.pk)
     return job

@@ -32,7 +32,9 @@ def _progress(job: ExportJob, percent: int, **fields) -> None:
 @task()
 def export_merged(job_id: int) -> None:
     """Write the merged chronology in the asked format and keep it as a document."""
-    from .services import CONTENT_TYPES, merged_for
+    from casereview.core.uploads import CONTENT_TYPES
+
+    from .services import merged_for
 
     job = ExportJob.objects.select_related("review__referral__board", "requested_by").get(pk=job_id)
     # Compare-and-set: a job another run has taken, or one that has ended, is left alone.
@@ -83,8 +85,6 @@ def export_merged(job_id: int) -> None:
             audit.record(
                 "CHRONOLOGY_EXPORTED",
                 actor=job.requested_by,
-                board_id=referral.board_id,
-                referral_id=referral.pk,
                 obj=job,
                 detail={"format": job.format, "rows": rows, "document": document.pk},
             )

@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casereview.core import models as audit
+from casereview.core.forms import add_refusals
+from casereview.core.lifecycle import NotAllowedNow
 from casereview.core.pagination import PER_PAGE, page_href, paginate
-from casereview.core.permissions import can, gate
+from casereview.core.permissions import can, gate, reading
 from casereview.core.serving import EXPORT_LIFETIME, serve_stored
 from casereview.core.uploads import UploadRefused
 from casereview.reviews.models import AgencyCommission, Review
@@ -52,17 +53,6 @@ from .proforma import HEADINGS
 TEXT_HEADINGS = [(key, HEADINGS[key]) for key in services.TEXT_KEYS]
 
 
-def _read(kind: str, request: HttpRequest, review: Review, obj, **detail) -> None:
-    audit.record(
-        kind,
-        actor=request.user,
-        board_id=review.referral.board_id,
-        referral_id=review.referral_id,
-        obj=obj,
-        detail=detail,
-    )
-
-
 def _posted(request: HttpRequest, *, files: bool = False) -> tuple:
     """A form's data: bound on every POST, even an empty one (which must show its errors)."""
     if request.method != "POST":
@@ -82,7 +72,7 @@ def _decorate(entries) -> None:
 # -- an agency's chronology ---------------------------------------------------------------------
 
 
-@gate("commission.view", lookup=commission_lookup)
+@gate("commission.view", lookup=commission_lookup, reads="CHRONOLOGY_VIEWED")
 @require_GET
 def commission_page(request: HttpRequest, obj: AgencyCommission) -> HttpResponse:
     """The agency's chronology as sent (or an earlier version), its draft and its versions."""
@@ -105,10 +95,8 @@ def commission_page(request: HttpRequest, obj: AgencyCommission) -> HttpResponse
     pagination = paginate(request, shown.entries.all(), fragment="rows") if shown else None
     entries = list(pagination.items) if pagination else []
     _decorate(entries)
-    _read(
-        "CHRONOLOGY_VIEWED",
+    reading(
         request,
-        review,
         shown or commission,
         rows=len(entries),
         version=shown.version if shown else None,
@@ -179,10 +167,8 @@ def _draft_page(request, commission, draft, *, row_form=None, submit_form=None, 
     pagination = paginate(request, draft.entries.all(), fragment="rows")
     entries = list(pagination.items)
     _decorate(entries)
-    _read(
-        "CHRONOLOGY_DRAFT_VIEWED",
+    reading(
         request,
-        commission.review,
         draft,
         rows=len(entries),
         version=draft.version,
@@ -197,9 +183,11 @@ def _draft_page(request, commission, draft, *, row_form=None, submit_form=None, 
         for problem in problems:
             if problem["severity"] in counts:
                 counts[problem["severity"]] += 1
+    refused = refusal.refusals if refusal is not None else []
     refusal_links = [
-        (_draft_url(commission, pagination.page_of(position.get(number, 0)), number), message)
-        for number, message in (refusal.details if refusal is not None else [])
+        (_draft_url(commission, pagination.page_of(position.get(number, 0)), number), r.message)
+        for r in refused
+        if (number := services.row_of(r.field)) is not None
     ]
     context = {
         "review": commission.review,
@@ -213,14 +201,14 @@ def _draft_page(request, commission, draft, *, row_form=None, submit_form=None, 
         "refusal_links": refusal_links,
         "row_form": row_form or RowForm(),
         "submit_form": submit_form or SubmitForm(initial={"staff_ids": draft.staff_ids}),
-        "refusal": refusal,
+        "refusal": " ".join(r.message for r in refused if services.row_of(r.field) is None),
         "missing_initials": services.staff_initials_missing(draft),
         "form": row_form if row_form is not None and row_form.errors else submit_form,
     }
     return render(request, "chronologies/draft.html", context)
 
 
-@gate("commission.submit", lookup=commission_lookup)
+@gate("commission.submit", lookup=commission_lookup, reads="CHRONOLOGY_DRAFT_VIEWED")
 @require_http_methods(["GET", "POST"])
 def draft(request: HttpRequest, obj: AgencyCommission) -> HttpResponse:
     """The draft's rows, each with its problems; a form to add a row."""
@@ -287,7 +275,7 @@ def _draft_entry(commission, row_pk: int) -> ChronologyEntry:
     )
 
 
-@gate("commission.submit", lookup=commission_lookup)
+@gate("commission.submit", lookup=commission_lookup, reads="CHRONOLOGY_ROW_VIEWED")
 @require_http_methods(["GET", "POST"])
 def row_edit(request: HttpRequest, obj: AgencyCommission, row_pk: int) -> HttpResponse:
     """Change one row of the draft; its problems are shown beside the fields."""
@@ -305,14 +293,7 @@ def row_edit(request: HttpRequest, obj: AgencyCommission, row_pk: int) -> HttpRe
         else:
             messages.success(request, f"Row {entry.number} saved. It has no problems now.")
         return redirect(_draft_row_url(commission, entry))
-    if request.method == "GET":
-        _read(
-            "CHRONOLOGY_ROW_VIEWED",
-            request,
-            commission.review,
-            entry,
-            row=entry.number,
-        )
+    reading(request, entry, row=entry.number)
     return render(
         request,
         "chronologies/row_edit.html",
@@ -347,7 +328,7 @@ def submit(request: HttpRequest, obj: AgencyCommission) -> HttpResponse:
         services.chronology_submit(
             submission=current, staff_ids=form.cleaned_data.get("staff_ids", ""), by=request.user
         )
-    except services.NotReady as refusal:
+    except NotAllowedNow as refusal:
         ChronologySubmission.objects.filter(pk=current.pk).update(
             staff_ids=form.cleaned_data.get("staff_ids", "").strip()
         )  # keep what was typed: nothing already written is lost
@@ -469,7 +450,7 @@ def _latest_approval(review, submissions):
     return approval
 
 
-@gate("chronology.view_merged", lookup=review_lookup)
+@gate("chronology.view_merged", lookup=review_lookup, reads="CHRONOLOGY_MERGED_VIEWED")
 @require_GET
 def merged(request: HttpRequest, obj: Review) -> HttpResponse:
     """All agencies' rows in date order, with gaps and discrepancies marked, filtered."""
@@ -483,11 +464,8 @@ def merged(request: HttpRequest, obj: Review) -> HttpResponse:
     rows = [item for item in everything if _keep(item, data)]
     pagination = paginate(request, rows, fragment="merged")
     _link_discrepancies(request, review, pagination, rows, everything)
-    _read(
-        "CHRONOLOGY_MERGED_VIEWED",
+    reading(
         request,
-        review,
-        review,
         rows=len(pagination.items),
         matching=len(rows),
         page=pagination.page.number,
@@ -529,7 +507,7 @@ def share(request: HttpRequest, obj: Review) -> HttpResponse:
     """Share the merged chronology with the panel."""
     try:
         services.chronology_share(review=obj, by=request.user)
-    except services.NotReady as refusal:
+    except NotAllowedNow as refusal:
         messages.error(request, str(refusal))
     else:
         messages.success(request, "The merged chronology is shared with the panel.")
@@ -545,7 +523,7 @@ def _merged_entry(review, row_pk: int) -> ChronologyEntry:
     )
 
 
-@gate("chronology.annotate", lookup=review_lookup)
+@gate("chronology.annotate", lookup=review_lookup, reads="CHRONOLOGY_ROW_VIEWED")
 @require_http_methods(["GET", "POST"])
 def mark(request: HttpRequest, obj: Review, row_pk: int) -> HttpResponse:
     """Mark a row of the merged chronology as a key decision point or good practice."""
@@ -569,8 +547,7 @@ def mark(request: HttpRequest, obj: Review, row_pk: int) -> HttpResponse:
             (n for n, row in enumerate(view.merged.rows) if view.entry(row).pk == entry.pk), 0
         )
         return redirect(_merged_url(review, position // PER_PAGE + 1, entry.pk))
-    if request.method == "GET":
-        _read("CHRONOLOGY_ROW_VIEWED", request, review, entry, row=entry.number)
+    reading(request, entry, row=entry.number)
     _decorate([entry])
     return render(
         request,
@@ -598,8 +575,8 @@ def approve(request: HttpRequest, obj: Review) -> HttpResponse:
             services.chronology_approve(
                 review=review, note=form.cleaned_data["note"], by=request.user
             )
-        except services.NotReady as refusal:
-            form.add_error(None, str(refusal))
+        except NotAllowedNow as refusal:
+            add_refusals(form, refusal)
         else:
             messages.success(
                 request, "The merged chronology is approved. The decision is recorded."

@@ -9,8 +9,8 @@ import argparse
 import re
 from datetime import date, datetime
 
-from casereview.cli import UsageError
 from casereview.core.timescales import Nation, due, parse_span, wall_clock_exists
+from casereview.core.usage import UsageError
 
 _PROG = "casereview deadline"  # as argparse prefixes its own usage errors
 

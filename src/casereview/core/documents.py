@@ -15,8 +15,7 @@ from django.utils.http import content_disposition_header
 from . import models as audit
 from .models import Document
 from .serving import is_stored_kind, protect
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+from .uploads import CONTENT_TYPES
 
 
 def document_store(
@@ -27,7 +26,7 @@ def document_store(
     title: str,
     filename: str,
     content: bytes,
-    content_type: str = DOCX,
+    content_type: str = CONTENT_TYPES[".docx"],
     by=None,
     data_version: str = "",
 ) -> Document:
@@ -51,8 +50,6 @@ def document_store(
     audit.record(
         "DOCUMENT_STORED",
         actor=by,
-        board_id=board.pk,
-        referral_id=referral.pk if referral else None,
         obj=document,
         detail={"kind": kind, "sha256": document.sha256},
     )

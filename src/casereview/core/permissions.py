@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from casereview.boards.roles import CASE_STAFF_ROLES, READ_ONLY_ROLES, Role
+from .roles import CASE_STAFF_ROLES, READ_ONLY_ROLES, Role
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,17 @@ class Grant:
     agency_id: int | None
 
 
+# Who is excluded from which cases: the app that keeps the cases provides it (referrals, in
+# its AppConfig.ready), so core imports nothing above it.
+_exclusions: Callable[[int], Iterable[int]] | None = None
+
+
+def provide_exclusions(provider: Callable[[int], Iterable[int]]) -> None:
+    """Register the function giving the cases a person (by primary key) is excluded from."""
+    global _exclusions
+    _exclusions = provider
+
+
 @dataclass
 class Access:
     """What one person holds: their active memberships, read once per request."""
@@ -40,17 +51,17 @@ class Access:
     _excluded: frozenset[int] | None = field(default=None, repr=False)
 
     def excluded_cases(self) -> frozenset[int]:
-        """The cases this person is excluded from for a conflict of interest (read once)."""
-        if self._excluded is None:
-            from casereview.referrals.models import CaseExclusion
+        """The cases this person is excluded from for a conflict of interest (read once).
 
-            self._excluded = frozenset(
-                CaseExclusion.objects.in_force()
-                .filter(person_id=self.person_id)
-                .values_list("referral_id", flat=True)
-                if self.person_id
-                else ()
-            )
+        The cases' app provides them (``provide_exclusions``); with no provider this raises,
+        and every caller denies (fail closed, SECURITY.md HD-3)."""
+        if self._excluded is None:
+            if not self.person_id:
+                self._excluded = frozenset()
+            elif _exclusions is None:
+                raise RuntimeError("no provider of case exclusions is registered")
+            else:
+                self._excluded = frozenset(_exclusions(self.person_id))
         return self._excluded
 
     def is_excluded_from(self, obj) -> bool:
@@ -95,8 +106,8 @@ def access_for(person) -> Access:
 
 # The steps from an object of a case towards the case itself: a chronology row to its
 # submission, to its commission, to its review; an anonymisation run to its document, to its
-# review; a stored file to the review document it is the original of.
-CASE_STEPS = ("review", "commission", "submission", "document", "review_document")
+# review; a panel's mark to its row; a stored file to the review document it is the original of.
+CASE_STEPS = ("review", "commission", "submission", "document", "review_document", "entry")
 
 
 def case_of(obj) -> int | None:
@@ -237,7 +248,13 @@ def require(person, action: str, obj) -> None:
         raise PermissionDenied(f"You may not {action.split('.')[-1].replace('_', ' ')} here.")
 
 
-def gate(action: str | None, *, lookup: Callable[[HttpRequest, dict], object] | None = None):
+def gate(
+    action: str | None,
+    *,
+    lookup: Callable[[HttpRequest, dict], object] | None = None,
+    reads: str | None = None,
+    read_detail: dict | None = None,
+):
     """Decorate a view: load its object within the person's scope (else 404), then check.
 
     ``lookup(request, kwargs)`` returns the object or raises Http404; it must filter by what
@@ -245,6 +262,12 @@ def gate(action: str | None, *, lookup: Callable[[HttpRequest, dict], object] | 
     is not found (SECURITY.md AZ-5): the gate maps each object to its case.
     With ``action=None`` the view only needs a signed-in person with
     two-factor (the middleware) and does its own scoping, e.g. a dashboard.
+
+    ``reads`` names the read event of a page or file that shows case content: after the view
+    answers a GET with success, the gate writes exactly that one event (SECURITY.md LG-1),
+    about the looked-up object with ``read_detail``, or about what the view named with
+    ``reading``. The response is not sent until the event is written: if it cannot be, the
+    request fails and serves nothing (LG-3).
     """
 
     def decorator(view):
@@ -266,16 +289,44 @@ def gate(action: str | None, *, lookup: Callable[[HttpRequest, dict], object] | 
             except (Http404, PermissionDenied) as refusal:
                 record_refusal(request, action, refusal)
                 raise
-            return (
+            response = (
                 view(request, *args, obj=obj, **kwargs)
                 if lookup
                 else view(request, *args, **kwargs)
             )
+            if reads and request.method in ("GET", "HEAD") and 200 <= response.status_code < 300:
+                try:
+                    _record_read(request, reads, obj, read_detail)
+                except BaseException:
+                    response.close()  # a file opened for the response is let go, unsent
+                    raise
+            return response
 
         wrapped.casereview_gate = action or "signed-in"  # the URL walk test looks for this
+        wrapped.casereview_reads = reads  # and for this, on pages that show case content
         return wrapped
 
     return decorator
+
+
+def reading(request: HttpRequest, obj=None, **detail) -> None:
+    """Say what a page read, for the gate's read event: the object shown (when it is not
+    the gate's own) and figures such as the rows or the page. Writes nothing itself."""
+    if obj is not None:
+        request.casereview_read_obj = obj
+    request.casereview_read_detail = {**getattr(request, "casereview_read_detail", {}), **detail}
+
+
+def _record_read(request: HttpRequest, kind: str, obj, read_detail: dict | None) -> None:
+    from casereview.core import models as audit
+
+    audit.record(
+        kind,
+        actor=request.user,
+        obj=getattr(request, "casereview_read_obj", obj),
+        request=request,
+        detail={**(read_detail or {}), **getattr(request, "casereview_read_detail", {})},
+    )
 
 
 def _excluded(person, obj) -> bool:

@@ -69,8 +69,6 @@ def document_quarantine(*, document: Document, reason: str, by=None) -> bool:
     audit.record(
         "DOCUMENT_QUARANTINED",
         actor=by,
-        board_id=document.board_id,
-        referral_id=document.referral_id,
         obj=document,
         detail={"kind": document.kind, "reason": reason},
     )

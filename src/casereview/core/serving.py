@@ -11,26 +11,24 @@ a stored file (the generic download and each kind's own page) gives the same ans
 same person and file. A kind with no entry is served by no route (404), and
 ``document_store`` refuses to store it: add its rule here first.
 
-The rules read the state of the objects that own the file (the submission a chronology came
-from, the export job, the review document), so they import lazily: core knows no app's models
-at import time.
+Each app registers the kinds it keeps (``register``, from its ``AppConfig.ready``): the rules
+read the state of the objects that own the file (the submission a chronology came from, the
+export job, the review document), which core knows nothing of. Core imports no app above it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
-import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 
 from . import models as audit
 from .models import Document, DocumentStatus
-from .permissions import RULES, Access, access_for, record_refusal
+from .permissions import Access, access_for, record_refusal
+from .uploads import content_type_of
 
 log = logging.getLogger(__name__)
 
@@ -55,135 +53,21 @@ def kind_of(stored) -> str:
     return stored.kind if isinstance(stored, Document) else stored._meta.label_lower
 
 
-# --- the rules: (access, stored object) -> bool. The docstring says who, and when. ----------
+# --- the registry: each app registers the kinds of file it keeps, with their rules --------
+
+_KINDS: dict[str, StoredKind] = {}
 
 
-def letter_rule(access: Access, document) -> bool:
-    """A case's letter: the case staff who may open the case, whose page lists its letters."""
-    if document.referral_id is None or access.is_excluded_from(document):
-        return False
-    return RULES["referral.view"](access, document.referral)
+def register(*found: StoredKind) -> None:
+    """Register kinds of stored file (an app's ``AppConfig.ready``); a name registered again
+    is replaced, so a module loaded twice registers once."""
+    for kind in found:
+        _KINDS[kind.name] = kind
 
 
-def chronology_source_rule(access: Access, document) -> bool:
-    """An agency's uploaded chronology: only that agency's people until it is sent; once
-    sent, whoever may open the agency's commission page (the agency and process staff)."""
-    from casereview.chronologies.models import ChronologySubmission
-    from casereview.reviews.access import _agencies
-
-    submission = (
-        ChronologySubmission.objects.select_related("commission__review__referral")
-        .filter(source=document)
-        .first()
-    )
-    if submission is None:
-        return False
-    commission = submission.commission
-    if submission.submitted_at is None:
-        review = commission.review
-        return not access.is_excluded_from(review) and commission.agency_id in _agencies(
-            access, review
-        )
-    return RULES["commission.view"](access, commission)
-
-
-def chronology_export_rule(access: Access, document) -> bool:
-    """A merged chronology export: only the person who asked for it, in a format they may
-    still export, for 24 hours after it was made."""
-    from casereview.chronologies.models import ExportJob, ExportStatus
-
-    job = ExportJob.objects.select_related("review__referral").filter(document=document).first()
-    if job is None or job.status != ExportStatus.DONE or job.finished_at is None:
-        return False
-    if job.requested_by_id != access.person_id:
-        return False
-    if timezone.now() - job.finished_at > EXPORT_LIFETIME:
-        return False
-    return RULES[f"chronology.export_{job.format}"](access, job.review)
-
-
-def _review_document_of(document):
-    from casereview.anonymisation.models import ReviewDocument
-
-    return (
-        ReviewDocument.objects.select_related("review__referral").filter(original=document).first()
-    )
-
-
-def _run_of(document):
-    from casereview.anonymisation.models import AnonymisationRun
-
-    return (
-        AnonymisationRun.objects.select_related("document__review__referral")
-        .filter(output=document)
-        .first()
-    )
-
-
-def review_original_rule(access: Access, document) -> bool:
-    """A document as uploaded to a review, names and all: the process staff who may read
-    originals, unless excluded from the review."""
-    owner = _review_document_of(document)
-    return owner is not None and RULES["document.read_original"](access, owner.review)
-
-
-def review_anonymised_rule(access: Access, document) -> bool:
-    """An anonymised document of a review: the process staff who anonymise, any of them; the
-    overview author, each report's copy for reading (anonymisation.reading); unless excluded."""
-    from casereview.anonymisation.reading import is_for_reading
-
-    run = _run_of(document)
-    if run is None or access.is_excluded_from(run.document.review):
-        return False
-    review = run.document.review
-    if RULES["document.anonymise"](access, review):
-        return True
-    return RULES["document.read_anonymised"](access, review) and is_for_reading(run)
-
-
-def letter_template_rule(access: Access, template) -> bool:
-    """A board's own letter template: the business manager and administrator who keep them."""
-    return RULES["letter_template.edit"](access, template)
-
-
-def _letter_kinds() -> list[str]:
-    from casereview.boards.models import LetterKind
-
-    # referrals.letters stores each letter as "letter:<the letter's kind>".
-    return [f"letter:{kind}" for kind in LetterKind.values]
-
-
-@functools.cache
 def kinds() -> dict[str, StoredKind]:
     """Every kind of stored file the app keeps, with its one rule."""
-    from casereview.boards.models import LetterTemplateStatus
-
-    found = [
-        *(StoredKind(name, letter_rule, "DOCUMENT_DOWNLOADED") for name in _letter_kinds()),
-        StoredKind("chronology-source", chronology_source_rule, "CHRONOLOGY_SOURCE_DOWNLOADED"),
-        StoredKind("chronology-export", chronology_export_rule, "CHRONOLOGY_EXPORT_DOWNLOADED"),
-        StoredKind(
-            "review-original",
-            review_original_rule,
-            "ORIGINAL_DOCUMENT_READ",
-            case=lambda d: _review_document_of(d).review.referral_id,
-        ),
-        StoredKind(
-            "review-anonymised",
-            review_anonymised_rule,
-            "ANONYMISED_DOCUMENT_DOWNLOADED",
-            case=lambda d: _run_of(d).document.review.referral_id,
-        ),
-        StoredKind(
-            "boards.lettertemplate",
-            letter_template_rule,
-            "LETTER_TEMPLATE_DOWNLOADED",
-            case=lambda template: None,
-            # A withdrawn template failed core.templating's checks: nobody is sent it (TP-1).
-            statuses=frozenset({LetterTemplateStatus.IN_USE}),
-        ),
-    ]
-    return {kind.name: kind for kind in found}
+    return _KINDS
 
 
 def is_stored_kind(name: str) -> bool:
@@ -250,11 +134,7 @@ def serve_stored(
         handle.close()
         raise
     filename = filename or getattr(stored, "filename", "") or f"{name}-{stored.pk}"
-    content_type = (
-        getattr(stored, "content_type", "")
-        or mimetypes.guess_type(filename)[0]
-        or "application/octet-stream"
-    )
+    content_type = getattr(stored, "content_type", "") or content_type_of(filename)
     response = FileResponse(
         handle, as_attachment=True, filename=filename, content_type=content_type
     )

@@ -85,6 +85,12 @@ CONTENT_TYPES = {
     ".md": "text/markdown; charset=utf-8",
 }
 
+
+def content_type_of(name: str) -> str:
+    """A file's content type by its extension, from the one table (else plain bytes)."""
+    return CONTENT_TYPES.get(extension_of(name), "application/octet-stream")
+
+
 MAX_INFLATED = 50 * MB
 MAX_ENTRIES = 500
 MAX_RATIO = 100  # inflated : compressed

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from casereview.accounts.views import sign_in
 from casereview.boards.models import Board
-from casereview.boards.roles import Role
 from casereview.core.permissions import access_for, gate, public
+from casereview.core.roles import Role
 from casereview.core.timescales import DeadlineState
 from casereview.referrals.oversight import oversight_boards
 

@@ -20,8 +20,8 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from casereview.boards.roles import AGENCY_ROLES, Role
 from casereview.core.permissions import Access, access_for
+from casereview.core.roles import AGENCY_ROLES, Role
 from casereview.core.timescales import DeadlineState
 from casereview.referrals.lifecycle import Stage
 from casereview.referrals.models import (

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from casereview.cli import UsageError
+from casereview.core.usage import UsageError
 from casereview.referrals.criteria import CriteriaTest, Facts, FactsError, evaluate
 
 

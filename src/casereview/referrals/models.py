@@ -11,8 +11,8 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from casereview.boards.models import Agency, Board
-from casereview.boards.roles import CASE_STAFF_ROLES, Role
 from casereview.core import timescales
+from casereview.core.roles import CASE_STAFF_ROLES, Role
 
 from .lifecycle import Outcome, Stage
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from casereview.boards.roles import Role
 from casereview.core import jobs
 from casereview.core import models as audit
+from casereview.core.roles import Role
 
 from .deadlines import compute_due, deadline_set
 from .models import DeadlineKind, Notification, NotificationKind, Referral
@@ -43,8 +43,6 @@ def notifications_create(*, referral: Referral, decision, now: dt.datetime) -> l
     jobs.enqueue(tasks.prepare_notifications, referral.pk, ids)
     audit.record(
         "NOTIFICATIONS_CREATED",
-        board_id=referral.board_id,
-        referral_id=referral.pk,
         obj=referral,
         detail={"count": len(created)},
     )

@@ -15,9 +15,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from casereview.boards.models import Board
-from casereview.boards.roles import READ_ONLY_ROLES
 from casereview.core import timescales
 from casereview.core.permissions import access_for
+from casereview.core.roles import READ_ONLY_ROLES
 
 from .lifecycle import Outcome, Stage
 from .models import Deadline, Decision, Referral, deadline_state

@@ -120,9 +120,7 @@ def referral_log(*, board: Board, by, agencies_involved=(), **fields) -> Referra
             counts_from="the referral was received",
             label=label,
         )
-    audit.record(
-        "REFERRAL_LOGGED", actor=by, board_id=board.pk, referral_id=referral.pk, obj=referral
-    )
+    audit.record("REFERRAL_LOGGED", actor=by, obj=referral)
     return referral
 
 
@@ -179,8 +177,6 @@ def referral_ask_agencies(
     audit.record(
         "AGENCIES_ASKED",
         actor=by,
-        board_id=referral.board_id,
-        referral_id=referral.pk,
         obj=referral,
         detail={"agencies": len(requests)},
     )
@@ -214,8 +210,6 @@ def agency_request_answer(*, request: AgencyRequest, by, answer: str, informatio
     audit.record(
         "AGENCY_ANSWERED",
         actor=by,
-        board_id=request.referral.board_id,
-        referral_id=request.referral_id,
         obj=request,
         detail={"answer": answer},
     )
@@ -241,8 +235,6 @@ def referral_record_facts(
     audit.record(
         "CRITERIA_FACTS_RECORDED",
         actor=by,
-        board_id=referral.board_id,
-        referral_id=referral.pk,
         obj=referral,
         detail={"result": result.outcome.value},
     )
@@ -399,8 +391,6 @@ def notification_mark_sent(*, notification: Notification, by) -> None:
     audit.record(
         "NOTIFICATION_SENT",
         actor=by,
-        board_id=notification.referral.board_id,
-        referral_id=notification.referral_id,
         obj=notification,
         detail={"kind": notification.kind},
     )
@@ -518,8 +508,6 @@ def case_exclusion_declare(*, referral: Referral, person, reasons: str, by) -> C
     audit.record(
         "CASE_EXCLUSION_DECLARED",
         actor=by,
-        board_id=referral.board_id,
-        referral_id=referral.pk,
         obj=exclusion,
         detail={"person": person.pk},
     )
@@ -536,8 +524,6 @@ def case_exclusion_end(*, exclusion: CaseExclusion, by) -> None:
     audit.record(
         "CASE_EXCLUSION_ENDED",
         actor=by,
-        board_id=exclusion.referral.board_id,
-        referral_id=exclusion.referral_id,
         obj=exclusion,
         detail={"person": exclusion.person_id},
     )

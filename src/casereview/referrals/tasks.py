@@ -152,7 +152,7 @@ def _told_of_miss(deadline: Deadline) -> list:
     Never someone excluded from the case for a conflict of interest (AZ-5).
     """
     from casereview.accounts.models import Person
-    from casereview.boards.roles import Role
+    from casereview.core.roles import Role
 
     excluded = CaseExclusion.objects.in_force().filter(referral_id=deadline.referral_id)
     people = list(

@@ -10,10 +10,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casereview.accounts.models import Person
 from casereview.boards.models import Board, name_on, shown_name
-from casereview.boards.roles import Role
 from casereview.core import models as audit
 from casereview.core.forms import add_refusals
-from casereview.core.permissions import can, gate
+from casereview.core.permissions import can, gate, reading
+from casereview.core.roles import Role
 from casereview.referrals import criteria
 
 from . import lifecycle, services
@@ -66,19 +66,6 @@ def request_lookup(request: HttpRequest, kwargs: dict) -> AgencyRequest:
     return candidate
 
 
-def _record_read(request: HttpRequest, referral: Referral, page: str) -> None:
-    """A page that shows case content records one read (SECURITY.md LG-1)."""
-    if request.method == "GET":
-        audit.record(
-            "CASE_VIEWED",
-            actor=request.user,
-            board_id=referral.board_id,
-            referral_id=referral.pk,
-            obj=referral,
-            detail={"page": page},
-        )
-
-
 def _refused(request: HttpRequest, exc: NotAllowedNow) -> None:
     for reason in exc.reasons:
         messages.error(request, reason)
@@ -102,18 +89,11 @@ def referral_new(request: HttpRequest, obj: Board) -> HttpResponse:
     return render(request, "referrals/new.html", {"form": form, "board": board})
 
 
-@gate("referral.view", lookup=referral_lookup)
+@gate("referral.view", lookup=referral_lookup, reads="CASE_VIEWED")
 @require_http_methods(["GET"])
 def referral_detail(request: HttpRequest, obj: Referral) -> HttpResponse:
     referral = obj
     request.casereview_board = referral.board
-    audit.record(
-        "CASE_VIEWED",
-        actor=request.user,
-        board_id=referral.board_id,
-        referral_id=referral.pk,
-        obj=referral,
-    )
     profile = referral.board.profile
     now = timezone.now()
     deadlines = list(referral.deadlines.all())
@@ -201,12 +181,16 @@ def referral_begin_screening(request: HttpRequest, obj: Referral) -> HttpRespons
     return redirect("referrals:detail", pk=obj.pk)
 
 
-@gate("referral.record_facts", lookup=referral_lookup)
+@gate(
+    "referral.record_facts",
+    lookup=referral_lookup,
+    reads="CASE_VIEWED",
+    read_detail={"page": "facts"},
+)
 @require_http_methods(["GET", "POST"])
 def referral_facts(request: HttpRequest, obj: Referral) -> HttpResponse:
     referral = obj
     request.casereview_board = referral.board
-    _record_read(request, referral, "facts")
     test = criteria.CriteriaTest(referral.board.profile.criteria_test)
     initial = dict(referral.criteria_facts or {})
     initial["other_children_note"] = referral.other_children_note
@@ -228,12 +212,16 @@ def referral_facts(request: HttpRequest, obj: Referral) -> HttpResponse:
     )
 
 
-@gate("referral.recommend", lookup=referral_lookup)
+@gate(
+    "referral.recommend",
+    lookup=referral_lookup,
+    reads="CASE_VIEWED",
+    read_detail={"page": "recommend"},
+)
 @require_http_methods(["GET", "POST"])
 def referral_recommend(request: HttpRequest, obj: Referral) -> HttpResponse:
     referral = obj
     request.casereview_board = referral.board
-    _record_read(request, referral, "recommend")
     board = referral.board
     members = Person.objects.filter(
         memberships__board=board,
@@ -276,7 +264,12 @@ def referral_recommend(request: HttpRequest, obj: Referral) -> HttpResponse:
     return render(request, "referrals/recommend.html", context)
 
 
-@gate("referral.decide", lookup=referral_lookup)
+@gate(
+    "referral.decide",
+    lookup=referral_lookup,
+    reads="CASE_VIEWED",
+    read_detail={"page": "decide"},
+)
 @require_http_methods(["GET", "POST"])
 def referral_decide(request: HttpRequest, obj: Referral) -> HttpResponse:
     referral = obj
@@ -285,7 +278,6 @@ def referral_decide(request: HttpRequest, obj: Referral) -> HttpResponse:
     if recommendation is None or referral.stage != Stage.AWAITING_DECISION:
         messages.error(request, "There is no recommendation waiting for a decision.")
         return redirect("referrals:detail", pk=referral.pk)
-    _record_read(request, referral, "decide")
     form = DecisionForm(
         request.POST or None, board=referral.board, initial={"decision": recommendation.outcome}
     )
@@ -377,19 +369,12 @@ def notification_sent(request: HttpRequest, obj: Referral, notification_pk: int)
     return redirect("referrals:detail", pk=obj.pk)
 
 
-@gate("agency_request.answer", lookup=request_lookup)
+@gate("agency_request.answer", lookup=request_lookup, reads="AGENCY_REQUEST_VIEWED")
 @require_http_methods(["GET", "POST"])
 def agency_request_answer(request: HttpRequest, obj: AgencyRequest) -> HttpResponse:
     agency_request = obj
     referral = agency_request.referral
     request.casereview_board = referral.board
-    audit.record(
-        "AGENCY_REQUEST_VIEWED",
-        actor=request.user,
-        board_id=referral.board_id,
-        referral_id=referral.pk,
-        obj=agency_request,
-    )
     form = AgencyAnswerForm(
         request.POST or None,
         initial={"answer": agency_request.answer, "information": agency_request.information},
@@ -413,12 +398,16 @@ def agency_request_answer(request: HttpRequest, obj: AgencyRequest) -> HttpRespo
 # --- conflicts of interest (SECURITY.md AZ-5) ------------------------------------------
 
 
-@gate("case_exclusion.view", lookup=referral_lookup)
+@gate(
+    "case_exclusion.view",
+    lookup=referral_lookup,
+    reads="CASE_VIEWED",
+    read_detail={"page": "exclusions"},
+)
 @require_http_methods(["GET"])
 def case_exclusions(request: HttpRequest, obj: Referral) -> HttpResponse:
     """Who is excluded from the case and why: the chair and process staff only."""
     request.casereview_board = obj.board
-    _record_read(request, obj, "exclusions")
     exclusions = obj.exclusions.select_related("person", "declared_by", "ended_by").annotate(
         name_on_board=name_on(obj.board_id)
     )
@@ -458,7 +447,7 @@ def case_exclusion_end(request: HttpRequest, obj: Referral, exclusion_pk: int) -
     return redirect("referrals:exclusions", pk=obj.pk)
 
 
-@gate("board.decisions", lookup=board_lookup)
+@gate("board.decisions", lookup=board_lookup, reads="BOARD_DECISIONS_VIEWED")
 @require_http_methods(["GET"])
 def board_decisions(request: HttpRequest, obj: Board) -> HttpResponse:
     """The board's decisions and deadlines: what its read-only roles are for."""
@@ -467,9 +456,7 @@ def board_decisions(request: HttpRequest, obj: Board) -> HttpResponse:
     board = obj
     request.casereview_board = board
     rows = decisions_and_deadlines(board, person=request.user)
-    audit.record(
-        "BOARD_DECISIONS_VIEWED", actor=request.user, board_id=board.pk, detail={"cases": len(rows)}
-    )
+    reading(request, board, cases=len(rows))
     return render(
         request,
         "referrals/board_decisions.html",

@@ -7,8 +7,8 @@ An exclusion for a conflict of interest is applied by the gate itself, before an
 
 from __future__ import annotations
 
-from casereview.boards.roles import CASE_STAFF_ROLES, Role
 from casereview.core.permissions import RULES, Access
+from casereview.core.roles import CASE_STAFF_ROLES, Role
 
 from .models import PANEL_ROLES, ReviewMember, ReviewRole, rests_on
 

@@ -8,7 +8,8 @@ class ReviewsConfig(AppConfig):
     def ready(self) -> None:
         from casereview.referrals.hooks import register_review_opener
 
-        from . import access  # noqa: F401  (registers the review rules with the gate)
+        # Each registers with core: the review rules with the gate, the originals' rule.
+        from . import access, stored  # noqa: F401
         from .services import review_open
 
         # The chair's decision opens the review through this hook: referrals never

@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from casereview.boards.models import Agency
-from casereview.boards.roles import AGENCY_ROLES, CASE_STAFF_ROLES, Role
+from casereview.core.roles import AGENCY_ROLES, CASE_STAFF_ROLES, Role
 from casereview.referrals.lifecycle import Outcome
 from casereview.referrals.models import CaseExclusion, Deadline, Referral
 
@@ -239,3 +240,40 @@ class Milestone(models.Model):
     @property
     def item_enum(self) -> Item:
         return Item(self.item)
+
+
+class ReviewDocument(models.Model):
+    """A document uploaded to a review (an IMR, a version of one): the original, kept apart.
+
+    The original ``core.Document`` is stored without a referral so the general download
+    cannot serve it: only ``document.read_original`` may, through the anonymisation view.
+    Agency reports, overview drafts and their versions are all review documents; the
+    anonymisation app refers to them. (The table keeps its first name: it moved here from
+    the anonymisation app without moving its rows.)
+    """
+
+    review = models.ForeignKey("Review", on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=200)
+    original = models.OneToOneField(
+        "core.Document", on_delete=models.PROTECT, related_name="review_document"
+    )
+    previous = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_version"
+    )
+    version = models.PositiveIntegerField(default=1)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        db_table = "anonymisation_reviewdocument"
+        ordering = ["title", "-version"]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.version})"
+
+    @property
+    def suffix(self) -> str:
+        name = self.original.filename.lower()
+        return name[name.rfind(".") :] if "." in name else ""

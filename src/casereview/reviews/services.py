@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from casereview.boards.models import Membership, shown_name
-from casereview.boards.roles import Role
 from casereview.core import models as audit
 from casereview.core.lifecycle import NotAllowedNow, Refusal
 from casereview.core.permissions import require
+from casereview.core.roles import Role
 from casereview.core.stages import advance
 from casereview.referrals.deadlines import deadline_move, deadline_set
 from casereview.referrals.models import Deadline, DeadlineKind, end_of_day
@@ -29,19 +29,6 @@ from .models import (
     commission_key,
     rests_on,
 )
-
-
-def review_event(kind: str, *, review, by=None, obj=None, detail: dict | None = None, **extra):
-    """One audit event about a review, filed under its board and case."""
-    return audit.record(
-        kind,
-        actor=by,
-        board_id=review.referral.board_id,
-        referral_id=review.referral_id,
-        obj=obj,
-        detail=detail or {},
-        **extra,
-    )
 
 
 def review_open(*, referral, kind: str, at: dt.datetime) -> Review:
@@ -220,10 +207,9 @@ def review_roles_end_unsupported(*, person, by=None, because: str) -> int:
         if rests_on(member.role, member.agency_id, grants.get(member.review.referral.board_id, [])):
             continue
         ReviewMember.objects.filter(pk=member.pk).update(is_active=False)
-        review_event(
+        audit.record(
             "REVIEW_MEMBER_ENDED",
-            review=member.review,
-            by=by,
+            actor=by,
             obj=member,
             detail={"person": person.pk, "role": member.role, "because": because},
         )

@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from casereview.core import models as audit
 from casereview.core.forms import add_refusals
 from casereview.core.lifecycle import NotAllowedNow
 from casereview.core.permissions import can, gate
@@ -73,12 +72,11 @@ def progress(review: Review, facts: lifecycle.Facts, user) -> dict:
     }
 
 
-@gate("review.view", lookup=review_lookup)
+@gate("review.view", lookup=review_lookup, reads="REVIEW_VIEWED", read_detail={"page": "stage"})
 @require_http_methods(["GET"])
 def review_stage(request: HttpRequest, obj: Review) -> HttpResponse:
     review = obj
     request.casereview_board = review.referral.board
-    audit.record("REVIEW_VIEWED", actor=request.user, obj=review, detail={"page": "stage"})
     facts = services.review_facts(review)
     context = {
         "review": review,

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casereview.boards.models import name_on, shown_name
-from casereview.core import models as audit
 from casereview.core.forms import add_refusals
 from casereview.core.lifecycle import NotAllowedNow
 from casereview.core.permissions import can, gate
@@ -19,6 +18,7 @@ from casereview.referrals.models import deadline_state
 from . import services
 from .forms import CommissionDatesForm, MemberForm
 from .models import AgencyCommission, Review, ReviewMember
+from .sections import sections_context
 
 
 def review_lookup(request: HttpRequest, kwargs: dict) -> Review:
@@ -38,18 +38,11 @@ def commission_lookup(request: HttpRequest, kwargs: dict) -> AgencyCommission:
     )
 
 
-@gate("review.view", lookup=review_lookup)
+@gate("review.view", lookup=review_lookup, reads="REVIEW_VIEWED")
 @require_http_methods(["GET"])
 def review_detail(request: HttpRequest, obj: Review) -> HttpResponse:
     review = obj
     request.casereview_board = review.referral.board
-    audit.record(
-        "REVIEW_VIEWED",
-        actor=request.user,
-        board_id=review.referral.board_id,
-        referral_id=review.referral_id,
-        obj=review,
-    )
     profile, now = review.referral.board.profile, timezone.now()
     commissions = [
         c
@@ -78,6 +71,7 @@ def review_detail(request: HttpRequest, obj: Review) -> HttpResponse:
         "can_keep_key": can(request.user, "key_reference.manage", review),
         "can_read_for_overview": can(request.user, "document.read_anonymised", review),
     }
+    context.update(sections_context(request, review, context))
     return render(request, "reviews/detail.html", context)
 
 
@@ -101,19 +95,11 @@ def _members(review: Review):
     )
 
 
-@gate("review.manage", lookup=review_lookup)
+@gate("review.manage", lookup=review_lookup, reads="REVIEW_PEOPLE_VIEWED")
 @require_http_methods(["GET", "POST"])
 def review_members(request: HttpRequest, obj: Review) -> HttpResponse:
     review = obj
     request.casereview_board = review.referral.board
-    if request.method == "GET":
-        audit.record(
-            "REVIEW_PEOPLE_VIEWED",
-            actor=request.user,
-            board_id=review.referral.board_id,
-            referral_id=review.referral_id,
-            obj=review,
-        )
     form = MemberForm(request.POST or None, board=review.referral.board)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

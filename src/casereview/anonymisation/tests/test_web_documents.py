@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 
 from casereview.anonymisation import services
-from casereview.anonymisation.models import AnonymisationRun, KeyEntry, ReviewDocument
+from casereview.anonymisation.models import AnonymisationRun, KeyEntry
 from casereview.core.models import AuditEvent, Document
+from casereview.reviews.models import ReviewDocument
 
 from .web import *  # noqa: F403
 from .web import KEY_NAMES, UNKNOWN, every_part, imr_docx, imr_docx_with_header, upload

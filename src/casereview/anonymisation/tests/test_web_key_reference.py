@@ -324,3 +324,16 @@ def test_adding_a_person_to_a_full_key_is_refused_with_the_limit(cast, as_person
     response = client.post(_url("key-reference", review), _entry(name="Rosa Quill"))
     assert "at most 2,000 people and places" in response.content.decode()
     assert review.key_entries.count() == 2_000
+
+
+def test_a_label_taken_is_the_one_not_allowed_now_naming_the_label_field(cast, keyed_review):
+    from casereview.core.lifecycle import NotAllowedNow
+
+    taken = keyed_review.key_entries.first().label
+    with pytest.raises(NotAllowedNow) as refused:
+        services.key_entry_add(
+            review=keyed_review, by=cast.admin, name="Ivo Marsh", label=taken, category="family"
+        )
+    assert refused.value.by_field() == {
+        "label": [f"The label {taken!r} is already used in this key."]
+    }

@@ -11,13 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from casereview.chronologies.checks import check_chronology
-from casereview.chronologies.exports import (
-    ExportError,
-    sanitise_csv_cell,
-    unquote_csv_cell,
-    write_annotated,
-    write_merged,
-)
+from casereview.chronologies.exports import ExportError, write_annotated, write_merged
 from casereview.chronologies.merge import merge
 from casereview.chronologies.proforma import read_chronology
 from casereview.chronologies.tests.builders import (
@@ -26,6 +20,7 @@ from casereview.chronologies.tests.builders import (
     _test_settings,  # noqa: F401 -- see it
     write_csv,
 )
+from casereview.core.csvcells import sanitise_csv_cell, unquote_csv_cell
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 HOSTILE = [

@@ -9,12 +9,12 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from casereview.anonymisation.models import ReviewDocument
 from casereview.chronologies.models import ChronologySubmission
 from casereview.core.documents import document_store
 from casereview.core.models import AuditEvent, Document, DocumentStatus
 from casereview.core.tests import upload_corpus as corpus
 from casereview.core.uploads import CONTENT_TYPES
+from casereview.reviews.models import ReviewDocument
 from casereview.samples import SAMPLES
 
 pytestmark = pytest.mark.django_db

@@ -132,7 +132,7 @@ STORED = [
     "chronologies.ChronologySubmission",
     "chronologies.ChronologyEntry",
     "chronologies.ExportJob",
-    "anonymisation.ReviewDocument",
+    "reviews.ReviewDocument",
     "anonymisation.AnonymisationRun",
     "anonymisation.KeyEntry",
     "boards.LetterTemplate",

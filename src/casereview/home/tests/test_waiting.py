@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casereview.boards.models import Membership
-from casereview.boards.roles import Role
 from casereview.conftest import make_person
+from casereview.core.roles import Role
 from casereview.core.timescales import DeadlineState
 from casereview.home.waiting import PROVIDERS, WorkItem, waiting_for
 from casereview.referrals import services

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from casereview.boards.models import Membership
-from casereview.boards.roles import Role
 from casereview.conftest import make_person
+from casereview.core.roles import Role
 from casereview.referrals.oversight import decisions_and_deadlines, oversight_boards
 
 pytestmark = pytest.mark.django_db

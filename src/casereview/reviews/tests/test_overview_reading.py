@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from casereview.anonymisation import services as anonymise
 from casereview.boards.models import Membership
-from casereview.boards.roles import Role
 from casereview.chronologies import services as chronology
 from casereview.conftest import make_person
+from casereview.core.roles import Role
 from casereview.reviews import services
 from casereview.reviews.models import ReviewRole
 

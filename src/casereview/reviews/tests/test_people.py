@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casereview.boards.models import Membership
-from casereview.boards.roles import Role
 from casereview.conftest import make_person
 from casereview.core.lifecycle import NotAllowedNow
+from casereview.core.roles import Role
 from casereview.referrals.services import case_exclusion_declare
 from casereview.reviews import services
 from casereview.reviews.models import ReviewMember, ReviewRole

@@ -62,7 +62,7 @@ def test_an_excluded_person_sees_nothing_of_the_review_whatever_their_role(cast,
 def _read_only_member(cast, person):
     """Give a person of another board a read-only role on the first: a panel seat rests on it."""
     from casereview.boards.models import Membership
-    from casereview.boards.roles import Role
+    from casereview.core.roles import Role
 
     return Membership.objects.create(person=person, board=cast.board, role=Role.BOARD_MEMBER)
 

@@ -129,8 +129,8 @@ def health_commission(review, cast):
 @pytest.fixture
 def health_author(cast):
     from casereview.boards.models import Membership
-    from casereview.boards.roles import Role
     from casereview.conftest import make_person
+    from casereview.core.roles import Role
 
     person = make_person("health-author@test.test", "Health Author")
     Membership.objects.create(

@@ -41,8 +41,8 @@ def setting(audit_cleared_after, cast, make_referral) -> dict:  # noqa: F811
     from django.utils import timezone
 
     from casereview.boards.models import Membership
-    from casereview.boards.roles import Role
     from casereview.conftest import make_person
+    from casereview.core.roles import Role
     from casereview.reviews.services import commission_open, commission_set_dates
 
     review = make_referral("review-open").review

@@ -43,7 +43,7 @@ def both_sent(cast, review, police_commission, health_commission, health_author)
 @pytest.fixture
 def panel_member(cast, review):
     from casereview.boards.models import Membership
-    from casereview.boards.roles import Role
+    from casereview.core.roles import Role
 
     # A panel seat rests on a role on the board (SECURITY.md AZ-4): a read-only one here.
     Membership.objects.create(person=cast.outsider, board=cast.board, role=Role.BOARD_MEMBER)
@@ -305,7 +305,7 @@ def test_a_panel_member_taken_off_the_review_cannot_download_their_earlier_expor
     cast, as_person, both_sent, django_capture_on_commit_callbacks
 ):
     from casereview.boards.models import Membership
-    from casereview.boards.roles import Role
+    from casereview.core.roles import Role
 
     Membership.objects.create(person=cast.outsider, board=cast.board, role=Role.BOARD_MEMBER)
     member = review_services.review_member_add(
@@ -340,14 +340,14 @@ def test_someone_excluded_from_the_review_sees_no_chronology(cast, as_person, bo
 
 
 def test_if_the_audit_cannot_be_written_no_rows_are_served(cast, as_person, both_sent, monkeypatch):
-    from casereview.chronologies import views
+    from casereview.core import models as audit
 
     def refuse(*args, **kwargs):
         raise RuntimeError("audit store unavailable")
 
     client = as_person(cast.manager)
     client.raise_request_exception = False
-    monkeypatch.setattr(views.audit, "record", refuse)
+    monkeypatch.setattr(audit, "record", refuse)  # the gate writes the read event
     response = client.get(merged_url(both_sent))
     assert response.status_code == 500
     assert "Health visitor saw Child A" not in response.content.decode()
@@ -361,6 +361,9 @@ def test_each_change_records_exactly_one_event(cast, both_sent):
     services.chronology_approve(review=both_sent, note="", by=cast.chair)
     kinds = list(AuditEvent.objects.filter(pk__gt=0).values_list("kind", flat=True))[before:]
     assert kinds == ["CHRONOLOGY_ROW_MARKED", "CHRONOLOGY_SHARED", "CHRONOLOGY_APPROVED"]
+    # The one audit call files each under the case its object belongs to (a mark: its row's).
+    filed = set(AuditEvent.objects.order_by("pk")[before:].values_list("board_id", "referral_id"))
+    assert filed == {(both_sent.referral.board_id, both_sent.referral_id)}
 
 
 def test_a_failed_export_says_so_and_keeps_no_file(

@@ -110,8 +110,8 @@ def _workspace(objects: dict, cast, people: dict) -> None:
 def world(cast, make_referral) -> World:
     """Referrals at each stage the pages need, with a request, deadline, notification, document."""
     from casereview.boards.models import Membership
-    from casereview.boards.roles import Role
     from casereview.core.documents import document_store
+    from casereview.core.roles import Role
     from casereview.referrals import services
     from casereview.referrals.lifecycle import Outcome
     from casereview.referrals.models import DeadlineKind
@@ -243,7 +243,7 @@ def world(cast, make_referral) -> World:
 def _bystander(board, email: str):
     """A board member whose role the matrix may end without changing any role it tests."""
     from casereview.boards.models import Membership
-    from casereview.boards.roles import Role
+    from casereview.core.roles import Role
 
     person = make_person(email, "Board Bystander")
     return Membership.objects.create(person=person, board=board, role=Role.BOARD_MEMBER)

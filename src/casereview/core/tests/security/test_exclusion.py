@@ -137,7 +137,7 @@ NOT_OF_A_CASE = frozenset({"board", "agency", "membership", "letter-template", "
 def _all_powerful(world):
     """The first board's business manager given every role there is, on the board and review."""
     from casereview.boards.models import Membership
-    from casereview.boards.roles import AGENCY_ROLES, Role
+    from casereview.core.roles import AGENCY_ROLES, Role
     from casereview.reviews.models import ReviewRole
     from casereview.reviews.services import review_member_add
 

@@ -128,6 +128,22 @@ def test_the_gate_on_each_view_is_the_one_the_policy_names():
     assert not wrong, f"policy and @gate disagree (name, policy, view): {wrong}"
 
 
+def test_every_page_showing_case_content_declares_its_read_event_on_the_gate():
+    """LG-1 by construction: an audited GET names its read event on ``@gate(reads=...)``, so
+    the gate writes it, once; a stored file's route leaves it to its kind (core.serving)."""
+    wrong = []
+    for r in ROUTES:
+        entry = policy.URLS.get(r.name, {})
+        audited = bool(entry.get("audited")) and "GET" in entry.get("methods", {})
+        stored = policy.SERVES.get(r.name) == policy.STORED
+        reads = getattr(r.callback, "casereview_reads", None)
+        if audited and not stored and not reads:
+            wrong.append(f"{r.name}: audited, but its gate declares no reads")
+        if reads and (stored or not audited):
+            wrong.append(f"{r.name}: declares reads={reads!r} but is not an audited page")
+    assert not wrong, "\n".join(wrong)
+
+
 def test_every_pattern_and_method_is_open_to_someone_so_the_matrix_sees_it_succeed():
     unreachable = [
         f"{method} {name}"

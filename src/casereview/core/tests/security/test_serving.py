@@ -266,7 +266,7 @@ def _export_download(world, document):
 
 
 def _document_original(world, document):
-    from casereview.anonymisation.models import ReviewDocument
+    from casereview.reviews.models import ReviewDocument
 
     owner = ReviewDocument.objects.filter(original=document).first()
     if owner is None:

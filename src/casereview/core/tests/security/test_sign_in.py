@@ -197,8 +197,8 @@ FREE_OF_TWO_FACTOR = {"accounts:two-factor-setup", "accounts:sign-out"}
 
 def test_a_person_without_two_factor_is_sent_to_set_it_up_from_every_page(world, clock):
     from casereview.boards.models import Membership
-    from casereview.boards.roles import Role
     from casereview.core.models import AuditEvent
+    from casereview.core.roles import Role
 
     newcomer = make_person("newcomer@test.test", "New Manager")
     newcomer.totpdevice_set.all().delete()

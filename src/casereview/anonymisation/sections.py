@@ -1,11 +1,11 @@
-"""The anonymisation section of the review page: what the key, glossary and documents hold."""
+"""The anonymisation section of the review page: what the key, glossary and documents hold
+(reviews.sections)."""
 
 from __future__ import annotations
 
-from django import template
 from django.db.models import Count, Q
 
-register = template.Library()
+from casereview.reviews.sections import section
 
 _WORDS = (
     ("family", "family member or significant person", "family members or significant people"),
@@ -19,18 +19,15 @@ def _counted(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-@register.simple_tag
 def anonymisation_summary(review) -> dict:
     """Counts for the review page, in four queries whatever the key's size."""
-    from casereview.anonymisation.models import ReviewDocument
-
     by_category = dict(
         review.key_entries.values_list("category").annotate(n=Count("pk")).order_by()
     )
     key = [_counted(by_category[c], one, many) for c, one, many in _WORDS if by_category.get(c)]
     acronyms = review.glossary.count()
     relations = review.relations.count()
-    documents = ReviewDocument.objects.filter(review=review).aggregate(
+    documents = review.documents.aggregate(
         total=Count("pk", distinct=True),
         anonymised=Count("pk", filter=Q(runs__isnull=False), distinct=True),
     )
@@ -43,3 +40,9 @@ def anonymisation_summary(review) -> dict:
             f"{documents['anonymised']} anonymised"
         ),
     }
+
+
+@section
+def anonymisation_section(request, review, context: dict) -> dict:
+    shown = context.get("can_keep_key") or context.get("can_manage")
+    return {"anonymisation_summary": anonymisation_summary(review) if shown else None}
