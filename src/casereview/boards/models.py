@@ -224,7 +224,7 @@ class ProcedureProfile(models.Model):
     )
     monitored = models.CharField(max_length=200)
     follow_up = models.CharField(max_length=200)
-    agency_report_term = models.CharField(max_length=10, default="IMR")
+    agency_report_term = models.CharField(max_length=40, default="IMR")
     decision_options = models.JSONField(default=list)
     notifications = models.JSONField(default=list)
     family_letter = models.CharField(

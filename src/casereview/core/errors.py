@@ -31,6 +31,8 @@ def not_found(request, exception=None):
 
 def server_error(request):
     request.casereview_board = None  # an error page shows nothing of the case or board
+    # ... and asks nothing of the database, which may be what failed (the header's links).
+    request.casereview_error_page = True
     from casereview.core.middleware import current_request
 
     req = current_request()

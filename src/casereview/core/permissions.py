@@ -298,7 +298,7 @@ def gate(
                 try:
                     _record_read(request, reads, obj, read_detail)
                 except BaseException:
-                    response.close()  # a file opened for the response is let go, unsent
+                    _let_go(response)  # a file opened for the response is let go, unsent
                     raise
             return response
 
@@ -307,6 +307,18 @@ def gate(
         return wrapped
 
     return decorator
+
+
+def _let_go(response) -> None:
+    """Close the file a response would have streamed, without ``response.close()``, which
+    also signals the end of the request (and so closes the database connection mid-request)."""
+    stream = getattr(response, "file_to_stream", None)
+    if stream is not None:
+        stream.close()
+    elif getattr(response, "streaming", False):
+        close = getattr(response.streaming_content, "close", None)
+        if close is not None:
+            close()
 
 
 def reading(request: HttpRequest, obj=None, **detail) -> None:

@@ -33,7 +33,11 @@ def board_links(request) -> list[NavLink]:
     One query (the boards), made only when a page draws its header.
     """
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if (
+        user is None
+        or not user.is_authenticated
+        or getattr(request, "casereview_error_page", False)
+    ):
         return []
     in_view = getattr(request, "casereview_board", None)
     boards = [in_view] if in_view is not None else _boards_of(user)
