@@ -157,17 +157,22 @@ def _next_deadline() -> dict:
 # --- Providers: (viewer) -> items. One query or two each, whatever the data. ---
 
 
-def decisions_awaiting(viewer: Viewer) -> list[WorkItem]:
-    """The chair's decisions on the sub group's recommendations."""
-    boards = viewer.boards_where(Role.CHAIR)
+def _cases_awaiting(
+    viewer: Viewer,
+    boards: set[int],
+    stage: Stage,
+    clock: DeadlineKind,
+    kind: str,
+    what: str,
+    page: str,
+) -> list[WorkItem]:
+    """The cases of these boards at a stage, each with the unmet deadline of that stage."""
     if not boards:
         return []
-    due = Deadline.objects.filter(
-        referral=OuterRef("pk"), kind=DeadlineKind.DECISION, met_at__isnull=True
-    )
+    due = Deadline.objects.filter(referral=OuterRef("pk"), kind=clock, met_at__isnull=True)
     cases = (
         viewer.cases()
-        .filter(board_id__in=boards, stage=Stage.AWAITING_DECISION)
+        .filter(board_id__in=boards, stage=stage)
         .select_related("board__profile")
         .annotate(
             due_at=Subquery(due.values("effective_due_at")[:1]),
@@ -176,10 +181,10 @@ def decisions_awaiting(viewer: Viewer) -> list[WorkItem]:
     )
     return [
         WorkItem(
-            kind="Decisions awaiting",
-            what="Decide on the sub group's recommendation",
+            kind=kind,
+            what=what,
             reference=case.reference,
-            url=reverse("referrals:decide", kwargs={"pk": case.pk}),
+            url=reverse(page, kwargs={"pk": case.pk}),
             due_at=case.due_at,
             all_day=case.all_day if case.all_day is not None else True,
             state=_state(viewer, case.due_at, bool(case.all_day), case.board),
@@ -187,6 +192,19 @@ def decisions_awaiting(viewer: Viewer) -> list[WorkItem]:
         )
         for case in cases
     ]
+
+
+def decisions_awaiting(viewer: Viewer) -> list[WorkItem]:
+    """The chair's decisions on the sub group's recommendations."""
+    return _cases_awaiting(
+        viewer,
+        viewer.boards_where(Role.CHAIR),
+        Stage.AWAITING_DECISION,
+        DeadlineKind.DECISION,
+        "Decisions awaiting",
+        "Decide on the sub group's recommendation",
+        "referrals:decide",
+    )
 
 
 def extensions_awaiting(viewer: Viewer) -> list[WorkItem]:
@@ -299,34 +317,15 @@ def notifications_to_send(viewer: Viewer) -> list[WorkItem]:
 
 def cases_at_screening(viewer: Viewer) -> list[WorkItem]:
     """Sub group members' cases waiting for their recommendation."""
-    boards = viewer.boards_where(Role.SUBGROUP_MEMBER)
-    if not boards:
-        return []
-    due = Deadline.objects.filter(
-        referral=OuterRef("pk"), kind=DeadlineKind.RECOMMENDATION, met_at__isnull=True
+    return _cases_awaiting(
+        viewer,
+        viewer.boards_where(Role.SUBGROUP_MEMBER),
+        Stage.SCREENING,
+        DeadlineKind.RECOMMENDATION,
+        "Cases at screening",
+        "Recommend whether a review is held",
+        "referrals:recommend",
     )
-    cases = (
-        viewer.cases()
-        .filter(board_id__in=boards, stage=Stage.SCREENING)
-        .select_related("board__profile")
-        .annotate(
-            due_at=Subquery(due.values("effective_due_at")[:1]),
-            all_day=Subquery(due.values("all_day")[:1]),
-        )
-    )
-    return [
-        WorkItem(
-            kind="Cases at screening",
-            what="Recommend whether a review is held",
-            reference=case.reference,
-            url=reverse("referrals:recommend", kwargs={"pk": case.pk}),
-            due_at=case.due_at,
-            all_day=case.all_day if case.all_day is not None else True,
-            state=_state(viewer, case.due_at, bool(case.all_day), case.board),
-            about=case.board.short_name,
-        )
-        for case in cases
-    ]
 
 
 def agency_requests_to_answer(viewer: Viewer) -> list[WorkItem]:
