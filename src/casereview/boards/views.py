@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casereview.core.documents import attachment
 from casereview.core.permissions import can, gate
 from casereview.core.uploads import CONTENT_TYPES
-from casereview.referrals.views import board_lookup
 
 from .forms import ProfileForm
+from .models import Board
+
+
+def board_lookup(request: HttpRequest, kwargs: dict) -> Board:
+    """The board a page's ``slug`` names, among the boards the person holds a role on."""
+    from casereview.core.permissions import access_for
+
+    boards = access_for(request.user).boards()
+    return get_object_or_404(
+        Board.objects.select_related("profile"), slug=kwargs.pop("slug"), pk__in=boards
+    )
 
 
 @gate("board.view", lookup=board_lookup)
@@ -175,8 +185,6 @@ def people(request: HttpRequest, obj) -> HttpResponse:
 @gate("board.manage_people", lookup=board_lookup)
 @require_POST
 def membership_end(request: HttpRequest, obj, membership_pk: int) -> HttpResponse:
-    from django.shortcuts import get_object_or_404
-
     from . import services
     from .models import Membership
 
