@@ -49,11 +49,10 @@ def _display(profile, name: str) -> str:
     if display is not None:
         return display()
     if isinstance(value, list):
-        from casereview.referrals.lifecycle import Outcome
-        from casereview.referrals.models import NotificationKind
+        from . import vocabulary
 
-        labels = {o.value: o.label for o in Outcome} | dict(NotificationKind.choices)
-        return ", ".join(labels.get(v, v) for v in value) or "None"
+        shown = vocabulary.labels(name, value) if name in vocabulary.SETTINGS else value
+        return ", ".join(shown) or "None"
     if isinstance(value, bool):
         return "Yes" if value else "No"
     return "" if value is None else str(value)
