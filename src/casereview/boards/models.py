@@ -75,6 +75,15 @@ class Agency(models.Model):
         return self.name
 
 
+def context_names() -> list[str]:
+    """Every board's name and short name and every agency's name: a password may not be
+    made of them (accounts.validators, SECURITY.md AU-3)."""
+    names = list(Board.objects.values_list("name", flat=True))
+    names += list(Board.objects.values_list("short_name", flat=True))
+    names += list(Agency.objects.values_list("name", flat=True))
+    return names
+
+
 class Membership(models.Model):
     """A role a person holds on one board (agency roles name their agency)."""
 
