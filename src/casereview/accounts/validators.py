@@ -1,10 +1,16 @@
-"""Password rules beyond Django's: no words from the service's own context (SECURITY.md AU-3)."""
+"""Password rules beyond Django's: no words from the service's own context (SECURITY.md AU-3).
+
+The context is the service's own words and the names of the boards and agencies it holds.
+Boards build on accounts, so accounts reads no board: the boards app provides the names
+(``provide_context_names``, from its ``AppConfig.ready``), and this splits them into words.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 
 # The service's own words, beside the boards' and agencies' names read from the database.
 CONTEXT_WORDS = (
@@ -19,6 +25,17 @@ CONTEXT_WORDS = (
     "board",
     "agency",
 )
+
+# Who provides names a password may not be made of: each app that keeps some, by its name.
+_name_providers: dict[str, Callable[[], Iterable[str]]] = {}
+
+
+def provide_context_names(name: str, provider: Callable[[], Iterable[str]]) -> None:
+    """Register a function giving names of the service's context (boards', agencies').
+
+    Registered under a name (the app's), so a module loaded twice registers once."""
+    _name_providers[name] = provider
+
 
 # Shorter words are too common to say anything about a password ("nhs", "the").
 MIN_WORD = 4
@@ -45,7 +62,7 @@ MIN_REMAINDER = 8
 
 class ContextWordsValidator:
     def validate(self, password: str, user=None) -> None:
-        if mostly_context_words(password, [*CONTEXT_WORDS, *_board_and_agency_words()]):
+        if mostly_context_words(password, [*CONTEXT_WORDS, *_context_name_words()]):
             raise ValidationError(
                 "Your password is too close to the name of this service, a board or an "
                 "agency. Choose something else.",
@@ -78,16 +95,17 @@ def _pattern(word: str) -> re.Pattern[str]:
     return re.compile("".join(f"[{re.escape(LOOKALIKES.get(c, c))}]" for c in word))
 
 
-def _board_and_agency_words() -> list[str]:
-    """Each word of every board's name and short name and every agency's name, in letters."""
-    from casereview.boards.models import Agency, Board
+def _context_name_words() -> list[str]:
+    """Each word of every name the apps provide (boards', agencies'), in letters.
 
-    names = list(Board.objects.values_list("name", flat=True))
-    names += list(Board.objects.values_list("short_name", flat=True))
-    names += list(Agency.objects.values_list("name", flat=True))
+    With no provider this raises rather than check the service's words alone: a password
+    made of a board's name would pass unseen (fail loudly, SECURITY.md AU-3)."""
+    if not _name_providers:
+        raise ImproperlyConfigured("no app provides the names a password may not be made of")
     words = set()
-    for name in names:
-        parts = re.findall(r"[^\W\d_]+", name.lower())
-        words.update(parts)
-        words.add("".join(parts))  # "Northbrook SCP" -> "northbrookscp"
+    for provider in _name_providers.values():
+        for name in provider():
+            parts = re.findall(r"[^\W\d_]+", name.lower())
+            words.update(parts)
+            words.add("".join(parts))  # "Northbrook SCP" -> "northbrookscp"
     return sorted(words)

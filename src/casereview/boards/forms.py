@@ -3,10 +3,8 @@ from __future__ import annotations
 from django import forms
 
 from casereview.core.uploads import UploadField
-from casereview.referrals.lifecycle import Outcome
-from casereview.referrals.models import NotificationKind
-from casereview.reviews.lifecycle import PUBLICATION_GATES
 
+from . import vocabulary
 from .models import AgencyKind, LetterKind, ProcedureProfile, people_of
 
 
@@ -20,17 +18,17 @@ class BoardPersonField(forms.ModelChoiceField):
 class ProfileForm(forms.ModelForm):
     decision_options = forms.MultipleChoiceField(
         label="Decisions the chair can make",
-        choices=[(o.value, o.label) for o in Outcome],
+        choices=lambda: vocabulary.choices("decision_options"),
         widget=forms.CheckboxSelectMultiple,
     )
     notifications = forms.MultipleChoiceField(
         label="Who is notified after a decision",
-        choices=NotificationKind.choices,
+        choices=lambda: vocabulary.choices("notifications"),
         widget=forms.CheckboxSelectMultiple,
     )
     publication_gates = forms.MultipleChoiceField(
         label="What must be recorded before the executive summary is published",
-        choices=[(g.value, g.label) for g in PUBLICATION_GATES],
+        choices=lambda: vocabulary.choices("publication_gates"),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

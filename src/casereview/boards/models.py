@@ -9,7 +9,8 @@ from django.db.models import OuterRef, Subquery
 
 from casereview.core.roles import Role
 from casereview.core.timescales import Nation, parse_span
-from casereview.referrals.criteria import CriteriaTest
+
+from . import vocabulary
 
 
 class Board(models.Model):
@@ -72,6 +73,15 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def context_names() -> list[str]:
+    """Every board's name and short name and every agency's name: a password may not be
+    made of them (accounts.validators, SECURITY.md AU-3)."""
+    names = list(Board.objects.values_list("name", flat=True))
+    names += list(Board.objects.values_list("short_name", flat=True))
+    names += list(Agency.objects.values_list("name", flat=True))
+    return names
 
 
 class Membership(models.Model):
@@ -146,9 +156,8 @@ class ProcedureProfile(models.Model):
 
     board = models.OneToOneField(Board, on_delete=models.CASCADE, related_name="profile")
     preset = models.CharField(max_length=40, help_text="The preset it started from.")
-    criteria_test = models.CharField(
-        max_length=10, choices=[(t.value, t.label) for t in CriteriaTest]
-    )
+    # The words are referrals' (boards.vocabulary): the callable is read when used.
+    criteria_test = models.CharField(max_length=10, choices=vocabulary.criteria_tests)
     nation = models.CharField(
         max_length=20,
         choices=[

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from casereview.accounts.hooks import roles_end_unsupported
 from casereview.accounts.models import Person
 from casereview.core import models as audit
 from casereview.core.permissions import require
@@ -53,9 +54,6 @@ def membership_end(*, membership: Membership, by) -> None:
 
     The roles they hold on the board's reviews that rested on it end with it.
     """
-    # Imported here: reviews build on boards, and this is the one place boards reach up.
-    from casereview.reviews.services import review_roles_end_unsupported
-
     require(by, "board.manage_people", membership.board)
     Membership.objects.filter(pk=membership.pk).update(is_active=False)
     audit.record(
@@ -64,7 +62,7 @@ def membership_end(*, membership: Membership, by) -> None:
         obj=membership,
         detail={"person": membership.person_id, "role": membership.role},
     )
-    review_roles_end_unsupported(person=membership.person, by=by, because="board role ended")
+    roles_end_unsupported(person=membership.person, by=by, because="board role ended")
 
 
 @transaction.atomic

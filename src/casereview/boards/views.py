@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casereview.core.documents import attachment
 from casereview.core.permissions import can, gate
 from casereview.core.uploads import CONTENT_TYPES
-from casereview.referrals.views import board_lookup
 
 from .forms import ProfileForm
+from .models import Board
+
+
+def board_lookup(request: HttpRequest, kwargs: dict) -> Board:
+    """The board a page's ``slug`` names, among the boards the person holds a role on."""
+    from casereview.core.permissions import access_for
+
+    boards = access_for(request.user).boards()
+    return get_object_or_404(
+        Board.objects.select_related("profile"), slug=kwargs.pop("slug"), pk__in=boards
+    )
 
 
 @gate("board.view", lookup=board_lookup)
@@ -39,11 +49,10 @@ def _display(profile, name: str) -> str:
     if display is not None:
         return display()
     if isinstance(value, list):
-        from casereview.referrals.lifecycle import Outcome
-        from casereview.referrals.models import NotificationKind
+        from . import vocabulary
 
-        labels = {o.value: o.label for o in Outcome} | dict(NotificationKind.choices)
-        return ", ".join(labels.get(v, v) for v in value) or "None"
+        shown = vocabulary.labels(name, value) if name in vocabulary.SETTINGS else value
+        return ", ".join(shown) or "None"
     if isinstance(value, bool):
         return "Yes" if value else "No"
     return "" if value is None else str(value)
@@ -175,8 +184,6 @@ def people(request: HttpRequest, obj) -> HttpResponse:
 @gate("board.manage_people", lookup=board_lookup)
 @require_POST
 def membership_end(request: HttpRequest, obj, membership_pk: int) -> HttpResponse:
-    from django.shortcuts import get_object_or_404
-
     from . import services
     from .models import Membership
 

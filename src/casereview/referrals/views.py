@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casereview.accounts.models import Person
 from casereview.boards.models import Board, name_on, shown_name
+from casereview.boards.views import board_lookup
 from casereview.core import models as audit
 from casereview.core.forms import add_refusals
 from casereview.core.permissions import can, gate, reading
@@ -36,15 +37,6 @@ from .models import (
     deadline_state,
     elapsed_percent,
 )
-
-
-def board_lookup(request: HttpRequest, kwargs: dict) -> Board:
-    from casereview.core.permissions import access_for
-
-    boards = access_for(request.user).boards()
-    return get_object_or_404(
-        Board.objects.select_related("profile"), slug=kwargs.pop("slug"), pk__in=boards
-    )
 
 
 def referral_lookup(request: HttpRequest, kwargs: dict) -> Referral:

@@ -76,3 +76,20 @@ def test_passwords_are_stored_with_argon2(settings):
         "argon@test.test", "a long enough passphrase", full_name="A"
     )
     assert identify_hasher(person.password).algorithm == "argon2"
+
+
+def test_the_boards_app_provides_the_names_a_password_may_not_be_made_of():
+    from casereview.accounts import validators
+    from casereview.boards.models import context_names
+
+    assert validators._name_providers["boards"] is context_names
+
+
+def test_a_password_is_not_checked_without_the_boards_names(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from casereview.accounts import validators
+
+    monkeypatch.setattr(validators, "_name_providers", {})
+    with pytest.raises(ImproperlyConfigured):
+        validators.ContextWordsValidator().validate("a long passphrase of plain words")

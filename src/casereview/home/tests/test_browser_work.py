@@ -38,7 +38,7 @@ class Demo:
 
 @pytest.fixture
 def demo(audit_cleared_after) -> Demo:  # noqa: F811 - the fixture imported
-    from casereview.boards.demo import PEOPLE, demo_secret, load_demo
+    from casereview.demo import PEOPLE, demo_secret, load_demo
     from casereview.referrals.models import Referral
 
     load_demo()
@@ -55,7 +55,7 @@ def page(live_server, demo) -> Iterator[Page]:
 
 
 def sign_in(page: Page, base: str, demo: Demo, email: str) -> None:
-    from casereview.boards.demo import DEMO_PASSWORD
+    from casereview.demo import DEMO_PASSWORD
 
     page.goto(f"{base}/accounts/sign-in/")
     page.get_by_label("Email address").fill(email)

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from casereview.accounts.hooks import roles_end_unsupported
 from casereview.accounts.models import Person
 from casereview.core import models as audit
 
@@ -24,11 +25,9 @@ class Command(BaseCommand):
         )
         if deactivate:
             # Their roles on reviews end with the account (SECURITY.md AZ-4).
-            from casereview.reviews.services import review_roles_end_unsupported
-
             with transaction.atomic():
                 Person.objects.filter(pk=person.pk).update(is_active=False)
                 person.is_active = False
-                ended = review_roles_end_unsupported(person=person, because="account deactivated")
+                ended = roles_end_unsupported(person=person, because="account deactivated")
             self.stdout.write(f"{email} can no longer sign in; {ended} review roles ended.")
         self.stdout.write(f"Every session of {email} has ended.")

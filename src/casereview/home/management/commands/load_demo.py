@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from casereview.boards.demo import DEMO_PASSWORD, load_demo
+from casereview.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from casereview.boards.demo import load_demo
+from casereview.demo import load_demo
 from casereview.referrals.models import Referral
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +32,8 @@ READ_ONLY = {"member@demo.test", "observer@demo.test"}
 
 def test_every_demo_role_that_does_work_finds_some_waiting(django_capture_on_commit_callbacks):
     from casereview.accounts.models import Person
-    from casereview.boards.demo import PEOPLE
     from casereview.core.models import AuditEvent
+    from casereview.demo import PEOPLE
     from casereview.home.waiting import waiting_for
 
     with django_capture_on_commit_callbacks(execute=True):

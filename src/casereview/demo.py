@@ -1,4 +1,8 @@
-"""The demo board: invented people and cases, loaded idempotently by ``load_demo``."""
+"""The demo board: invented people and cases, built through every app's services.
+
+It sits on top, beside the CLI: it reaches every app, and no app imports it. The
+``load_demo`` command (the home app's) loads it idempotently.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,9 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casereview.accounts.models import Person
+from casereview.boards.models import Agency, AgencyKind, Board, Membership
+from casereview.boards.presets import apply_preset
 from casereview.core.roles import Role
-
-from .models import Agency, AgencyKind, Board, Membership
-from .presets import apply_preset
 
 DEMO_PASSWORD = "demo-password-not-for-real-use"  # noqa: S105 (development data)
 
