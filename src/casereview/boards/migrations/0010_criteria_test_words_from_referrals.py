@@ -7,7 +7,7 @@ import casereview.boards.vocabulary
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("boards", "0008_profile_read_only_see_case_content"),
+        ("boards", "0009_agency_report_term_longer"),
     ]
 
     operations = [
