@@ -214,6 +214,7 @@ RULES: dict[str, Rule] = {
     "referral.begin_screening": is_screening_member,
     "referral.recommend": is_screening_member,
     "referral.decide": is_chair,
+    "referral.record_chair_consultation": is_chair_or_process_staff,
     "referral.notify": is_process_staff,
     "referral.close": is_process_staff,
     "deadline.extend": is_process_staff,

@@ -162,6 +162,27 @@ def is_working_day(
     return day not in _holidays(day.year, Nation(nation))
 
 
+def non_working_day(
+    d: date,
+    nation: Nation = Nation.ENGLAND_AND_WALES,
+    extra_holidays: frozenset[date] = frozenset(),
+) -> str | None:
+    """What a day is when it is not a working day ("a Saturday", "Christmas Day"), else None.
+
+    A span of working days never ends on one; a span of calendar days, weeks or months can,
+    and there is no roll-forward, so a page says so beside the date.
+    """
+    day = _local_date(d)
+    if day.weekday() >= 5:
+        return "a Saturday" if day.weekday() == 5 else "a Sunday"
+    name = _holidays(day.year, Nation(nation)).get(day)
+    if name is not None:
+        return f"{name}, a bank holiday"
+    if day in extra_holidays:
+        return "a holiday"
+    return None
+
+
 def add_working_days(
     d: date,
     n: int,
@@ -294,6 +315,9 @@ class DeadlineState(StrEnum):
     DUE_SOON = "due soon"
     OVERDUE = "overdue"
     MET = "met"
+    # Never worked out from dates: the case moved on and nothing is owed any more (an agency's
+    # answer once the sub group has recommended). deadline_state does not return it.
+    NOT_NEEDED = "not needed"
 
 
 def deadline_state(

@@ -430,6 +430,106 @@ def other_children_prompt(facts: Facts) -> bool:
     return _died(facts) and _abuse_or_neglect(facts)
 
 
+# The facts each test reads, in the form's order: the facts page asks these and no others, so
+# nobody records a fact that changes nothing (a test checks that flipping any other fact never
+# changes the result). "Seriously harmed" is Regulation 5's own word; the editions of Working
+# Together name the harms instead. Regulation 5 does not ask whether abuse or neglect was a
+# factor in the death, and only Working Together 2006 lists the parents' deaths and the nine
+# guiding questions.
+_DEATH = ("child_died", "death_by_suicide")
+_HARMS = (
+    "life_threatening_injury",
+    "serious_sexual_abuse",
+    "particularly_serious_sexual_abuse",
+    "permanent_impairment",
+)
+ASKED: dict[CriteriaTest, tuple[str, ...]] = {
+    CriteriaTest.REG5: (
+        "abuse_or_neglect",
+        *_DEATH,
+        "seriously_harmed",
+        *_HARMS,
+        "interagency_concern",
+    ),
+    CriteriaTest.WT2010: (
+        "abuse_or_neglect",
+        *_DEATH,
+        "abuse_or_neglect_factor_in_death",
+        *_HARMS,
+        "interagency_concern",
+    ),
+    CriteriaTest.WT2006: (
+        "abuse_or_neglect",
+        *_DEATH,
+        "abuse_or_neglect_factor_in_death",
+        *_HARMS,
+        "interagency_concern",
+        "parent_murdered_homicide_review",
+        "parent_killed_domestic_violence",
+        "indicators",
+    ),
+}
+
+
+def asked(test: CriteriaTest) -> tuple[str, ...]:
+    """The facts a test reads, which are the facts its form asks."""
+    return ASKED[CriteriaTest(test)]
+
+
+def starting_facts(harm_type: str, test: CriteriaTest) -> dict[str, Any]:
+    """The facts the referral already gives, to start the form from.
+
+    A referral says whether the child died or was seriously harmed (its harm type: ``death``,
+    ``serious-harm`` or ``other``); whatever the test asks of that is ticked, and nothing else.
+    """
+    start = {"child_died": harm_type == "death", "seriously_harmed": harm_type == "serious-harm"}
+    return {key: value for key, value in start.items() if value and key in asked(test)}
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """Two facts that cannot both be true, with the message a person reads beside ``field``."""
+
+    field: str
+    message: str
+
+
+def contradictions(facts: Facts) -> tuple[Contradiction, ...]:
+    """The facts that contradict each other; empty when they agree.
+
+    - "a factor in the death" needs a death: a child who has not died has no death for abuse
+      or neglect to be a factor in;
+    - "a factor in the death" needs abuse or neglect known or suspected ("neither" with "a
+      factor in the death" says both that there is none and that it caused the death);
+    - a death by suicide is a death: tick "the child has died" too.
+    """
+    found = []
+    if facts.abuse_or_neglect_factor_in_death and not facts.child_died:
+        found.append(
+            Contradiction(
+                "abuse_or_neglect_factor_in_death",
+                "Abuse or neglect can be a factor in the death only if the child has died: "
+                "tick 'The child has died', or untick the factor in the death.",
+            )
+        )
+    if facts.abuse_or_neglect_factor_in_death and not _abuse_or_neglect(facts):
+        found.append(
+            Contradiction(
+                "abuse_or_neglect",
+                "You chose 'Neither' but also said abuse or neglect was a factor in the death: "
+                "choose 'Known' or 'Suspected', or untick the factor in the death.",
+            )
+        )
+    if facts.death_by_suicide and not facts.child_died:
+        found.append(
+            Contradiction(
+                "death_by_suicide",
+                "A death by suicide is a death: tick 'The child has died' too, or untick suicide.",
+            )
+        )
+    return tuple(found)
+
+
 def departs_from_criteria(outcome: Outcome, recommends_review: bool) -> bool:
     """Whether a recommendation departs from the criteria result, so reasons are required.
 

@@ -71,6 +71,31 @@ def deadline_set(
     return deadline
 
 
+# A deadline whose work feeds another's is never due after it (issue 9): the sub group's
+# recommendation feeds the chair's decision.
+FEEDS = {DeadlineKind.RECOMMENDATION: DeadlineKind.DECISION}
+
+
+def deadline_not_after(deadline: Deadline | None, limit: Deadline | None) -> None:
+    """Bring a deadline forward to the one it feeds where its span would end after it.
+
+    Both dates stay honest: the deadline's note says what the span alone would give and why
+    it is earlier.
+    """
+    if deadline is None or limit is None or deadline.due_at <= limit.due_at:
+        return
+    from casereview.core.formats import long_date
+
+    counted = long_date(deadline.original_due)
+    deadline.note = (
+        f"Brought forward to the date of the {limit.label.lower()}, which it feeds: "
+        f"{deadline.span} from {deadline.counts_from} would be {counted}."
+    )
+    deadline.all_day = limit.all_day
+    deadline_move(deadline, limit.due_at)
+    deadline.save()
+
+
 def deadline_move(deadline: Deadline, due_at: dt.datetime, *, original: bool = True) -> None:
     """Set the date that applies (and the original too, unless it is an extension).
 

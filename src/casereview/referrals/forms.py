@@ -6,6 +6,8 @@ from django import forms
 
 from casereview.boards.forms import BoardPersonField
 from casereview.boards.models import Agency, people_of
+from casereview.core import timescales
+from casereview.core.formats import long_date
 from casereview.core.forms import GovukDateField, GovukDateTimeField
 from casereview.referrals import criteria
 
@@ -161,13 +163,9 @@ class CriteriaFactsForm(forms.Form):
         self.fields[
             "other_children_note"
         ].help_text = "Needed when the child has died and abuse or neglect is known or suspected."
-        if test is not criteria.CriteriaTest.WT2006:
-            for name in (
-                "indicators",
-                "parent_murdered_homicide_review",
-                "parent_killed_domestic_violence",
-                "particularly_serious_sexual_abuse",
-            ):
+        # Only the facts the board's test reads: the others would change nothing.
+        for name in [n for n in self.fields if n != "other_children_note"]:
+            if name not in criteria.asked(test):
                 del self.fields[name]
 
     GROUPS = [
@@ -193,11 +191,12 @@ class CriteriaFactsForm(forms.Form):
     ]
 
     def groups(self):
-        """The yes/no facts under their questions, for one fieldset each."""
-        return [
-            (legend, [self[name] for name in names if name in self.fields])
-            for legend, names in self.GROUPS
-        ]
+        """The yes/no facts under their questions, for one fieldset each, and any errors."""
+        groups = []
+        for legend, names in self.GROUPS:
+            fields = [self[name] for name in names if name in self.fields]
+            groups.append((legend, fields, any(field.errors for field in fields)))
+        return groups
 
     def facts(self) -> dict:
         """The cleaned answers as the criteria module's facts (everything but the note)."""
@@ -212,6 +211,8 @@ class CriteriaFactsForm(forms.Form):
             parsed = criteria.Facts.from_dict(self.facts())
         except criteria.FactsError as exc:
             raise forms.ValidationError(str(exc)) from exc
+        for contradiction in criteria.contradictions(parsed):
+            self.add_error(contradiction.field, contradiction.message)
         if (
             criteria.other_children_prompt(parsed)
             and not data.get("other_children_note", "").strip()
@@ -294,17 +295,89 @@ class DecisionForm(forms.Form):
 
     REFER_BACK = "refer-back"
 
-    def __init__(self, *args, board, **kwargs):
+    def __init__(self, *args, board, counts_from_meeting: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = [
             (o, Outcome(o).label) for o in board.profile.decision_options
         ] + [(self.REFER_BACK, "Ask the sub group to reconvene with me")]
+        self.fields[
+            "reasons"
+        ].help_text += (
+            " Where you agree with the sub group and write none, its reasons stand as yours."
+        )
+        if counts_from_meeting:
+            # The review's clock counts from the meeting that decided (004 §5.4).
+            self.fields["panel_met_on"] = GovukDateField(
+                label="Date of the panel meeting that decided",
+                required=False,
+                help_text="The review's completion date counts from this meeting. "
+                "For example, 27 3 2026",
+            )
+            self.fields["panel_met_on"].conditional = True
+
+    def clean(self):
+        data = super().clean()
+        choice = data.get("decision")
+        opens = choice and choice != self.REFER_BACK and Outcome(choice).opens_review
+        asks = "panel_met_on" in self.fields and "panel_met_on" not in self.errors
+        if asks and opens and not data.get("panel_met_on"):
+            self.add_error(
+                "panel_met_on",
+                "Enter the date of the panel meeting that decided: the review's "
+                "completion date counts from it.",
+            )
+        return data
 
 
 class ExtensionForm(forms.Form):
     new_due = GovukDateField(label="New due date")
     reasons = forms.CharField(
         label="Reasons for the extension", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    non_working_day = forms.BooleanField(
+        label="Request this date anyway", required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, nation: timescales.Nation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.nation = nation
+
+    def clean(self):
+        """Warn before asking for a day nobody works (a weekend, Christmas Day)."""
+        data = super().clean()
+        new_due = data.get("new_due")
+        what = timescales.non_working_day(new_due, self.nation) if new_due else None
+        if what and not data.get("non_working_day"):
+            # Asked once: the field turns into a checkbox to confirm it on the next post.
+            field = self.fields["non_working_day"]
+            field.widget = forms.CheckboxInput()
+            field.widget.is_required = False
+            self.add_error(
+                "new_due",
+                f"{long_date(new_due)} is {what}, not a working day. Choose a working day, "
+                "or tick 'Request this date anyway'.",
+            )
+        return data
+
+
+class ChairConsultationForm(forms.Form):
+    """The chair's consultation of panel members (004 §5.3), recorded on its own."""
+
+    consulted = forms.CharField(
+        label="Who the chair consulted",
+        help_text="The panel members, by name and agency.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter who the chair consulted."},
+    )
+    how = forms.ChoiceField(
+        label="How the chair consulted them",
+        choices=[("meeting", "Meeting"), ("call", "Telephone call"), ("email", "Email exchange")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the chair consulted them."},
+    )
+    consulted_at = GovukDateTimeField(label="When the chair consulted them")
+    note = forms.CharField(
+        label="What was agreed", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 

@@ -226,7 +226,17 @@ class Decision(models.Model):
     agrees = models.BooleanField()
     refers_back = models.BooleanField(default=False)
     reasons = models.TextField(blank=True)
+    reasons_from_sub_group = models.BooleanField(
+        default=False,
+        help_text="The chair agreed and gave no reasons of their own: the sub group's stand.",
+    )
     departs_from_criteria = models.BooleanField(default=False)
+    panel_met_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The date of the panel meeting that decided, where the review's clock "
+        "counts from it (004 §5.4).",
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -298,6 +308,14 @@ class Deadline(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     extension_agreed_with_inspectorate_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(
+        max_length=300, blank=True, help_text="Why the date is not the span's plain count."
+    )
+    # Closed without being met: the case moved on and nothing is owed any more. It carries a
+    # met_at too (when it closed), so every "pending" query leaves it out.
+    not_needed = models.CharField(
+        max_length=300, blank=True, help_text="Why it is no longer needed, if it is not."
+    )
     # Claimed by compare-and-set with its DEADLINE_MISSED event, so a miss is told once
     # however often the sweep runs; cleared when the date moves, so the new date is watched.
     missed_at = models.DateTimeField(null=True, blank=True)
@@ -337,10 +355,26 @@ class Deadline(models.Model):
 
     def state(self, now: dt.datetime | None = None) -> timescales.DeadlineState:
         """The state seen at now, "due soon" counted in the working days of the case's board."""
+        if self.not_needed:
+            return timescales.DeadlineState.NOT_NEEDED
         profile = self.referral.board.profile
         return deadline_state(
             self.effective_due_at, self.all_day, now, self.met_at, profile=profile
         )
+
+    @property
+    def rule(self) -> str:
+        """The rule in words: "1 month from the referral was received", or a rule of its own."""
+        try:
+            timescales.parse_span(self.span)
+        except ValueError:  # "in time for the next sub group meeting"
+            return self.span[:1].upper() + self.span[1:]
+        return f"{self.span} from {self.counts_from}"
+
+    @property
+    def falls_on(self) -> str:
+        """What the due day is if not a working day ("a Saturday", "Christmas Day"), else ""."""
+        return timescales.non_working_day(self.due_on, self.referral.nation) or ""
 
 
 def due_value(due_at: dt.datetime, all_day: bool) -> dt.date | dt.datetime:
@@ -382,6 +416,35 @@ def deadline_state(
         soon_working_days=profile.due_soon_working_days,
         nation=timescales.Nation(profile.nation),
     )
+
+
+class ChairConsultation(models.Model):
+    """The chair's consultation of panel members after a referral (004 §5.3), on its own.
+
+    Recorded when it happened, by whoever records it: it meets the case's "chair consults"
+    deadline, whether or not the sub group has recommended yet.
+    """
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="chair_consultations"
+    )
+    consulted = models.TextField(help_text="Who the chair consulted.")
+    how = models.CharField(
+        max_length=20,
+        choices=[("meeting", "Meeting"), ("call", "Telephone call"), ("email", "Email exchange")],
+    )
+    consulted_at = models.DateTimeField(help_text="When the chair consulted them.")
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-consulted_at"]
+
+    def __str__(self) -> str:
+        return f"Chair's consultation on {self.referral}"
 
 
 class NotificationKind(models.TextChoices):

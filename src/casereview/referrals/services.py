@@ -7,6 +7,7 @@ Only ``_advance`` writes ``Referral.stage``. Emails and letters are queued with
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,17 +15,27 @@ from django.utils import timezone
 from casereview.boards.models import Agency, AgencyAnswerRule, Board
 from casereview.core import jobs, timescales
 from casereview.core import models as audit
+from casereview.core.formats import long_date
 from casereview.core.lifecycle import NotAllowedNow, Refusal
 from casereview.core.permissions import require
 from casereview.core.stages import advance
 from casereview.referrals import criteria, hooks
 
 from . import lifecycle
-from .deadlines import compute_due, deadline_meet, deadline_move, deadline_set
+from .deadlines import (
+    FEEDS,
+    compute_due,
+    deadline_meet,
+    deadline_move,
+    deadline_not_after,
+    deadline_set,
+)
 from .lifecycle import Outcome, Stage
 from .models import (
+    LONDON,
     AgencyRequest,
     CaseExclusion,
+    ChairConsultation,
     Deadline,
     DeadlineKind,
     Decision,
@@ -93,6 +104,9 @@ def next_reference(board: Board, year: int) -> str:
 # --- services --------------------------------------------------------------------------
 
 
+RECEIVED = "the referral was received"
+
+
 @transaction.atomic
 def referral_log(*, board: Board, by, agencies_involved=(), **fields) -> Referral:
     """Log a referral (DOMAIN.md 2.1) and start its clocks."""
@@ -107,45 +121,67 @@ def referral_log(*, board: Board, by, agencies_involved=(), **fields) -> Referra
     )
     referral.agencies_involved.set(agencies_involved)
     profile = board.profile
-    for kind, span, label in (
-        (DeadlineKind.CHAIR_CONSULTS, profile.chair_consults_within, None),
-        (DeadlineKind.RECOMMENDATION, profile.recommendation_within, None),
-        (DeadlineKind.DECISION, profile.decision_within, None),
-    ):
-        deadline_set(
-            referral,
-            kind,
-            span=span,
-            starts_at=received_at,
-            counts_from="the referral was received",
-            label=label,
+    clocks = {
+        kind: deadline_set(referral, kind, span=span, starts_at=received_at, counts_from=RECEIVED)
+        for kind, span in (
+            (DeadlineKind.CHAIR_CONSULTS, profile.chair_consults_within),
+            (DeadlineKind.RECOMMENDATION, profile.recommendation_within),
+            (DeadlineKind.DECISION, profile.decision_within),
         )
+    }
+    for kind, fed in FEEDS.items():
+        deadline_not_after(clocks[kind], clocks[fed])
     audit.record("REFERRAL_LOGGED", actor=by, obj=referral)
     return referral
 
 
-def agency_answer_due(board: Board, at: dt.datetime) -> dt.datetime:
-    """When an agency's answer is due: the profile's span, or in time for the next meeting."""
+@dataclass(frozen=True)
+class AnswerDue:
+    """When agencies' answers are due, with the rule in words that match the date."""
+
+    due_at: dt.datetime
+    span: str
+    note: str = ""
+
+
+def agency_answer_due(board: Board, at: dt.datetime) -> AnswerDue:
+    """When an agency's answer is due: in time for the next meeting, or the profile's span.
+
+    The next-meeting rule (003 §1.1) needs the board's meeting dates. A preset cannot know
+    them, so until the profile has a first meeting date and a cadence the fixed span applies,
+    and the deadline says so rather than promising a meeting it cannot count to.
+    """
     profile = board.profile
-    if (
-        profile.agency_answer_rule == AgencyAnswerRule.NEXT_MEETING
-        and profile.meeting_cadence_days
-        and profile.first_meeting_on
-    ):
-        meeting = timescales.next_meeting(
-            profile.first_meeting_on,
-            profile.meeting_cadence_days,
-            timezone.localtime(at),
-            min_notice_hours=profile.meeting_notice_hours,
+    nation = timescales.Nation(profile.nation)
+    if profile.agency_answer_rule == AgencyAnswerRule.NEXT_MEETING:
+        if profile.meeting_cadence_days and profile.first_meeting_on:
+            meeting = timescales.next_meeting(
+                profile.first_meeting_on,
+                profile.meeting_cadence_days,
+                timezone.localtime(at),
+                min_notice_hours=profile.meeting_notice_hours,
+            )
+            # Information is due the working day before the meeting, so it can be circulated.
+            day = meeting - dt.timedelta(days=1)
+            while not timescales.is_working_day(day, nation):
+                day -= dt.timedelta(days=1)
+            return AnswerDue(
+                end_of_day(day),
+                "in time for the next sub group meeting",
+                f"The meeting of {long_date(meeting)}: answers are due the working day "
+                "before, so they can be circulated.",
+            )
+        due_at, _ = compute_due(at, profile.agency_answer_within, nation)
+        return AnswerDue(
+            due_at,
+            profile.agency_answer_within,
+            "The procedure asks for answers in time for the next sub group meeting, but the "
+            "board's profile has no meeting dates yet, so the fixed span applies. Set the "
+            "first meeting date and the days between meetings on the profile to count to "
+            "the meetings.",
         )
-        # Information is due the working day before the meeting, so it can be circulated.
-        day = meeting - dt.timedelta(days=1)
-        nation = timescales.Nation(profile.nation)
-        while not timescales.is_working_day(day, nation):
-            day -= dt.timedelta(days=1)
-        return end_of_day(day)
-    due_at, _ = compute_due(at, profile.agency_answer_within, timescales.Nation(profile.nation))
-    return due_at
+    due_at, _ = compute_due(at, profile.agency_answer_within, nation)
+    return AnswerDue(due_at, profile.agency_answer_within)
 
 
 @transaction.atomic
@@ -155,7 +191,8 @@ def referral_ask_agencies(
     """Ask every member agency's named officer whether the child or family is known (003 §1.1)."""
     now = now or timezone.now()
     _advance(referral, "ask_agencies", by=by, facts=_facts(referral))
-    due_at = agency_answer_due(referral.board, now)
+    answer_due = agency_answer_due(referral.board, now)
+    due_at = answer_due.due_at
     agencies = referral.board.agencies.filter(is_active=True, named_officer__isnull=False)
     requests = AgencyRequest.objects.bulk_create(
         [
@@ -167,12 +204,13 @@ def referral_ask_agencies(
         referral=referral,
         kind=DeadlineKind.AGENCY_ANSWERS,
         label="Agencies answer",
-        span=_answer_span(referral.board),
+        span=answer_due.span,
         counts_from="the agencies were asked",
         starts_at=now,
         all_day=True,
         due_at=due_at,
         effective_due_at=due_at,
+        note=answer_due.note,
     )
     audit.record(
         "AGENCIES_ASKED",
@@ -188,11 +226,29 @@ def referral_ask_agencies(
     return requests
 
 
-def _answer_span(board: Board) -> str:
-    profile = board.profile
-    if profile.agency_answer_rule == AgencyAnswerRule.NEXT_MEETING:
-        return "in time for the next sub group meeting"
-    return profile.agency_answer_within
+# Agencies answer while the sub group gathers information and screens; once it has
+# recommended, the question is closed (and opens again if the chair asks it to reconvene).
+ANSWERABLE = (Stage.INFORMATION_GATHERING, Stage.SCREENING)
+
+
+def agency_request_refusal(request: AgencyRequest) -> NotAllowedNow | None:
+    """Why an agency's request can no longer be answered, or None while it can."""
+    referral = request.referral
+    if referral.stage_enum in ANSWERABLE:
+        return None
+    if referral.stage_enum is Stage.AWAITING_DECISION:
+        moved_on = "the sub group has made its recommendation to the chair"
+    elif referral.stage_enum is Stage.REVIEW_OPEN:
+        moved_on = "the review has opened"
+    else:
+        moved_on = "the case is closed"
+    return NotAllowedNow(
+        Refusal(
+            f"This request can no longer be answered: {moved_on}. If your agency holds "
+            "information the board should know, tell the board's business manager.",
+            "answer",
+        )
+    )
 
 
 @transaction.atomic
@@ -200,12 +256,13 @@ def agency_request_answer(*, request: AgencyRequest, by, answer: str, informatio
     """Record an agency's answer with its date; the case's clock stops when all have answered."""
     require(by, "agency_request.answer", request)
     now = timezone.now()
-    updated = AgencyRequest.objects.filter(
-        pk=request.pk, referral__stage__in=[Stage.INFORMATION_GATHERING, Stage.SCREENING]
-    ).update(answer=answer, information=information, answered_at=now, answered_by=by)
+    updated = AgencyRequest.objects.filter(pk=request.pk, referral__stage__in=ANSWERABLE).update(
+        answer=answer, information=information, answered_at=now, answered_by=by
+    )
     if not updated:
-        raise NotAllowedNow(
-            ["Answers can be recorded only while information is gathered or the case is screened."]
+        request.referral.refresh_from_db(fields=["stage"])
+        raise agency_request_refusal(request) or NotAllowedNow(
+            Refusal("This request can no longer be answered.", "answer")
         )
     audit.record(
         "AGENCY_ANSWERED",
@@ -226,6 +283,9 @@ def referral_record_facts(
     if referral.stage_enum not in (Stage.RECEIVED, Stage.INFORMATION_GATHERING, Stage.SCREENING):
         raise NotAllowedNow(["The facts can change only before the sub group recommends."])
     parsed = criteria.Facts.from_dict(facts)
+    contradictions = criteria.contradictions(parsed)
+    if contradictions:
+        raise NotAllowedNow([Refusal(c.message, c.field) for c in contradictions])
     referral.criteria_facts = parsed.to_dict()
     referral.other_children_note = other_children_note
     Referral.objects.filter(pk=referral.pk).update(
@@ -303,16 +363,60 @@ def referral_recommend(
     recommendation.panel_agencies.set(panel_agencies)
     deadline_meet(referral, DeadlineKind.RECOMMENDATION, now)
     deadline_meet(referral, DeadlineKind.CHAIR_CONSULTS, now)
+    _close_agency_answers(referral, now)
     return recommendation
+
+
+def _close_agency_answers(referral: Referral, now: dt.datetime) -> None:
+    """The sub group has recommended: answers still owed are no longer needed (nor taken)."""
+    waiting = referral.agency_requests.filter(answered_at__isnull=True).count()
+    if not waiting:
+        return  # met when the last agency answered
+    asked = referral.agency_requests.count()
+    Deadline.objects.filter(
+        referral=referral, kind=DeadlineKind.AGENCY_ANSWERS, key="", met_at__isnull=True
+    ).update(
+        met_at=now,
+        not_needed=f"The sub group recommended before {waiting} of the {asked} agencies "
+        "asked had answered; answers are no longer taken.",
+    )
+
+
+def _reopen_agency_answers(referral: Referral) -> None:
+    """The sub group reconvenes: agencies that had not answered may answer again."""
+    Deadline.objects.filter(referral=referral, kind=DeadlineKind.AGENCY_ANSWERS, key="").exclude(
+        not_needed=""
+    ).update(met_at=None, not_needed="")
 
 
 @transaction.atomic
 def referral_decide(
-    *, referral: Referral, by, outcome: Outcome | None, reasons: str, refer_back: bool = False
+    *,
+    referral: Referral,
+    by,
+    outcome: Outcome | None,
+    reasons: str,
+    refer_back: bool = False,
+    panel_met_on: dt.date | None = None,
 ) -> Decision:
-    """The chair agrees, disagrees with reasons, or asks the sub group to reconvene."""
+    """The chair agrees, disagrees with reasons, or asks the sub group to reconvene.
+
+    A chair who agrees and writes no reasons of their own adopts the sub group's: they are
+    the decision's reasons, recorded as the sub group's (``reasons_from_sub_group``), so a
+    decision that departs from the criteria as the sub group did need not be typed again.
+    ``panel_met_on`` is the date of the panel meeting that decided, where the board's review
+    clock counts from that meeting (``counts_from_meeting``).
+    """
     recommendation = referral.recommendations.latest()
     recommended = recommendation.outcome_enum
+    from_sub_group = (not refer_back and outcome == recommended and not reasons.strip()) and bool(
+        recommendation.reasons.strip()
+    )
+    if from_sub_group:
+        reasons = recommendation.reasons
+    now = timezone.now()
+    if panel_met_on is not None:
+        _check_meeting_date(referral, panel_met_on, now)
     departs = _departs(referral, outcome)
     facts = _facts(
         referral,
@@ -336,7 +440,6 @@ def referral_decide(
         reasons=reasons,
         detail={"outcome": outcome.value if outcome else None, "agrees": agrees},
     )
-    now = timezone.now()
     decision = Decision.objects.create(
         referral=referral,
         recommendation=recommendation,
@@ -344,33 +447,129 @@ def referral_decide(
         agrees=agrees,
         refers_back=refer_back,
         reasons=reasons,
+        reasons_from_sub_group=from_sub_group,
         departs_from_criteria=departs and not refer_back,
+        panel_met_on=None if refer_back else panel_met_on,
         decided_by=by,
         decided_at=now,
     )
     if refer_back:
+        _reopen_agency_answers(referral)
         return decision
     deadline_meet(referral, DeadlineKind.DECISION, now)
     if outcome.opens_review:
-        _open_review(referral, outcome, now)
+        _open_review(referral, outcome, now, panel_met_on=panel_met_on)
     from .notifications import notifications_create
 
     notifications_create(referral=referral, decision=decision, now=now)
     return decision
 
 
-def _open_review(referral: Referral, outcome: Outcome, now: dt.datetime) -> None:
+def counts_from_meeting(profile) -> bool:
+    """Whether the board's review clock counts from the meeting that decided, not the decision.
+
+    Bedfordshire's does (004 §5.4: "from the panel meeting that decided"); the profile says so
+    in words, so the word is what is read.
+    """
+    return "meeting" in profile.complete_review_counts_from.lower()
+
+
+def _check_meeting_date(referral: Referral, met_on: dt.date, now: dt.datetime) -> None:
+    today = timezone.localtime(now).date()
+    received = timezone.localtime(referral.received_at).date()
+    if met_on > today:
+        message = "The date of the meeting that decided must be today or in the past."
+    elif met_on < received:
+        message = (
+            "The meeting that decided must be on or after the day the referral was received "
+            f"({long_date(received)})."
+        )
+    else:
+        return
+    raise NotAllowedNow(Refusal(message, "panel_met_on"))
+
+
+def _open_review(
+    referral: Referral, outcome: Outcome, now: dt.datetime, *, panel_met_on: dt.date | None
+) -> None:
     review = hooks.open_review(referral=referral, kind=outcome.value, at=now)
     profile = referral.board.profile
     if not review.path.clock:  # a near-miss review has no review clock (DOMAIN.md 8)
         return
-    deadline_set(
+    starts_at, note = now, ""
+    if counts_from_meeting(profile):
+        if panel_met_on is not None:
+            starts_at = dt.datetime.combine(panel_met_on, dt.time(0, 0), tzinfo=LONDON)
+            note = f"The meeting that decided was on {long_date(panel_met_on)}."
+        else:
+            note = (
+                "No date was recorded for the meeting that decided, so this counts from the "
+                "chair's decision."
+            )
+    deadline = deadline_set(
         referral,
         DeadlineKind.COMPLETE_REVIEW,
         span=profile.complete_review_within,
-        starts_at=now,
+        starts_at=starts_at,
         counts_from=profile.complete_review_counts_from,
     )
+    if deadline is not None and note:
+        Deadline.objects.filter(pk=deadline.pk).update(note=note)
+
+
+@transaction.atomic
+def chair_consultation_record(
+    *,
+    referral: Referral,
+    by,
+    consulted: str,
+    how: str,
+    consulted_at: dt.datetime,
+    note: str = "",
+) -> ChairConsultation:
+    """Record that the chair consulted panel members (004 §5.3: within 2 working days).
+
+    It meets the case's "chair consults" deadline when it happened, not when it was typed,
+    so a consultation recorded late but held in time counts as in time.
+    """
+    require(by, "referral.record_chair_consultation", referral)
+    if referral.stage_enum in (Stage.REVIEW_OPEN, Stage.CLOSED):
+        raise NotAllowedNow(
+            Refusal("The chair's consultation is recorded before the decision.", "consulted")
+        )
+    now = timezone.now()
+    refusals = []
+    if not consulted.strip():
+        refusals.append(Refusal("Enter who the chair consulted.", "consulted"))
+    if consulted_at > now:
+        refusals.append(Refusal("The consultation must be today or in the past.", "consulted_at"))
+    elif consulted_at < referral.received_at:
+        refusals.append(
+            Refusal(
+                "The consultation must be after the referral was received "
+                f"({long_date(timezone.localtime(referral.received_at))}).",
+                "consulted_at",
+            )
+        )
+    if refusals:
+        raise NotAllowedNow(refusals)
+    consultation = ChairConsultation.objects.create(
+        referral=referral,
+        consulted=consulted.strip(),
+        how=how,
+        consulted_at=consulted_at,
+        note=note,
+        recorded_by=by,
+        recorded_at=now,
+    )
+    deadline_meet(referral, DeadlineKind.CHAIR_CONSULTS, consulted_at)
+    audit.record(
+        "CHAIR_CONSULTED",
+        actor=by,
+        obj=consultation,
+        detail={"how": how, "consulted_at": consulted_at.isoformat()},
+    )
+    return consultation
 
 
 @transaction.atomic
@@ -409,6 +608,17 @@ def deadline_request_extension(*, deadline, by, new_due: dt.date, reasons: str) 
     if new_due_at <= deadline.effective_due_at:
         raise NotAllowedNow(
             Refusal("The new date must be later than the date it replaces.", "new_due")
+        )
+    fed = FEEDS.get(deadline.kind)
+    limit = deadline.referral.deadlines.filter(kind=fed, key="").first() if fed else None
+    if limit is not None and limit.met_at is None and new_due_at > limit.effective_due_at:
+        raise NotAllowedNow(
+            Refusal(
+                f"The {deadline.label.lower()} feeds the {limit.label.lower()}, due "
+                f"{long_date(limit.due)}: choose a date no later, or extend the "
+                f"{limit.label.lower()} first.",
+                "new_due",
+            )
         )
     deadline.extension_requested_at = timezone.now()
     deadline.extension_requested_by = by

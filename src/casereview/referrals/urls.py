@@ -13,6 +13,11 @@ urlpatterns = [
     path("cases/<int:pk>/recommend/", views.referral_recommend, name="recommend"),
     path("cases/<int:pk>/decide/", views.referral_decide, name="decide"),
     path(
+        "cases/<int:pk>/chair-consulted/",
+        views.chair_consultation_new,
+        name="chair-consultation",
+    ),
+    path(
         "cases/<int:pk>/deadlines/<int:deadline_pk>/extend/",
         views.deadline_extend,
         name="deadline-extend",

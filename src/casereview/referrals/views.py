@@ -20,6 +20,7 @@ from casereview.referrals import criteria
 from . import lifecycle, services
 from .forms import (
     AgencyAnswerForm,
+    ChairConsultationForm,
     CriteriaFactsForm,
     DecisionForm,
     ExclusionForm,
@@ -32,6 +33,7 @@ from .models import (
     AgencyRequest,
     CaseExclusion,
     Deadline,
+    DeadlineKind,
     Notification,
     Referral,
     deadline_state,
@@ -123,6 +125,9 @@ def referral_detail(request: HttpRequest, obj: Referral) -> HttpResponse:
         "can_extend": can(request.user, "deadline.extend", referral),
         "can_approve": can(request.user, "deadline.approve_extension", referral),
         "can_see_exclusions": can(request.user, "case_exclusion.view", referral),
+        "can_record_consultation": can(request.user, "referral.record_chair_consultation", referral)
+        and referral.stage_enum not in (Stage.REVIEW_OPEN, Stage.CLOSED),
+        "consultations": referral.chair_consultations.select_related("recorded_by"),
         "review": getattr(referral, "review", None)
         if referral.stage == Stage.REVIEW_OPEN
         else None,
@@ -184,7 +189,9 @@ def referral_facts(request: HttpRequest, obj: Referral) -> HttpResponse:
     referral = obj
     request.casereview_board = referral.board
     test = criteria.CriteriaTest(referral.board.profile.criteria_test)
-    initial = dict(referral.criteria_facts or {})
+    # Facts recorded before, else what the referral already says (the child died, or was
+    # seriously harmed).
+    initial = dict(referral.criteria_facts or criteria.starting_facts(referral.harm_type, test))
     initial["other_children_note"] = referral.other_children_note
     form = CriteriaFactsForm(request.POST or None, initial=initial, test=test)
     if request.method == "POST" and form.is_valid():
@@ -198,7 +205,7 @@ def referral_facts(request: HttpRequest, obj: Referral) -> HttpResponse:
             messages.success(request, f"Facts recorded. {test.label}: {result.outcome.label}.")
             return redirect("referrals:detail", pk=referral.pk)
         except NotAllowedNow as exc:
-            _refused(request, exc)
+            add_refusals(form, exc)
     return render(
         request, "referrals/facts.html", {"form": form, "referral": referral, "test": test}
     )
@@ -271,7 +278,10 @@ def referral_decide(request: HttpRequest, obj: Referral) -> HttpResponse:
         messages.error(request, "There is no recommendation waiting for a decision.")
         return redirect("referrals:detail", pk=referral.pk)
     form = DecisionForm(
-        request.POST or None, board=referral.board, initial={"decision": recommendation.outcome}
+        request.POST or None,
+        board=referral.board,
+        counts_from_meeting=services.counts_from_meeting(referral.board.profile),
+        initial={"decision": recommendation.outcome},
     )
     if request.method == "POST" and form.is_valid():
         choice = form.cleaned_data["decision"]
@@ -283,6 +293,7 @@ def referral_decide(request: HttpRequest, obj: Referral) -> HttpResponse:
                 outcome=None if refer_back else Outcome(choice),
                 reasons=form.cleaned_data["reasons"],
                 refer_back=refer_back,
+                panel_met_on=form.cleaned_data.get("panel_met_on"),
             )
             messages.success(request, "Decision recorded.")
             return redirect("referrals:detail", pk=referral.pk)
@@ -306,7 +317,7 @@ def _deadline(referral: Referral, pk: int) -> Deadline:
 def deadline_extend(request: HttpRequest, obj: Referral, deadline_pk: int) -> HttpResponse:
     deadline = _deadline(obj, deadline_pk)
     request.casereview_board = obj.board
-    form = ExtensionForm(request.POST or None)
+    form = ExtensionForm(request.POST or None, nation=obj.nation)
     if request.method == "POST" and form.is_valid():
         try:
             services.deadline_request_extension(
@@ -323,6 +334,30 @@ def deadline_extend(request: HttpRequest, obj: Referral, deadline_pk: int) -> Ht
             add_refusals(form, exc)
     return render(
         request, "referrals/extend.html", {"form": form, "referral": obj, "deadline": deadline}
+    )
+
+
+@gate("referral.record_chair_consultation", lookup=referral_lookup)
+@require_http_methods(["GET", "POST"])
+def chair_consultation_new(request: HttpRequest, obj: Referral) -> HttpResponse:
+    """Record the chair's consultation of panel members on its own (004 §5.3)."""
+    referral = obj
+    request.casereview_board = referral.board
+    form = ChairConsultationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["consulted_at"] = timezone.make_aware(data["consulted_at"])
+        try:
+            services.chair_consultation_record(referral=referral, by=request.user, **data)
+            messages.success(request, "The chair's consultation is recorded.")
+            return redirect("referrals:detail", pk=referral.pk)
+        except NotAllowedNow as exc:
+            add_refusals(form, exc)
+    deadline = referral.deadlines.filter(kind=DeadlineKind.CHAIR_CONSULTS, key="").first()
+    return render(
+        request,
+        "referrals/chair_consultation.html",
+        {"form": form, "referral": referral, "deadline": deadline},
     )
 
 
@@ -367,6 +402,14 @@ def agency_request_answer(request: HttpRequest, obj: AgencyRequest) -> HttpRespo
     agency_request = obj
     referral = agency_request.referral
     request.casereview_board = referral.board
+    refusal = services.agency_request_refusal(agency_request)
+    if refusal is not None:
+        # The case moved on: say so, on the page, and ask nothing (a POST changes nothing).
+        return render(
+            request,
+            "referrals/answer.html",
+            {"agency_request": agency_request, "referral": referral, "refusal": refusal},
+        )
     form = AgencyAnswerForm(
         request.POST or None,
         initial={"answer": agency_request.answer, "information": agency_request.information},
@@ -379,7 +422,7 @@ def agency_request_answer(request: HttpRequest, obj: AgencyRequest) -> HttpRespo
             messages.success(request, f"Answer recorded for {agency_request.agency.name}.")
             return redirect("home:dashboard")
         except NotAllowedNow as exc:
-            _refused(request, exc)
+            add_refusals(form, exc)
     return render(
         request,
         "referrals/answer.html",

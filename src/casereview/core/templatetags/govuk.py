@@ -45,6 +45,7 @@ STATE_TAGS = {
     timescales.DeadlineState.DUE_SOON: "govuk-tag--orange",
     timescales.DeadlineState.OVERDUE: "govuk-tag--red",
     timescales.DeadlineState.MET: "govuk-tag--green",
+    timescales.DeadlineState.NOT_NEEDED: "govuk-tag--grey",
 }
 
 

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from casereview.referrals.criteria import (
+    ASKED,
     INDICATORS,
     AbuseOrNeglect,
     CriteriaResult,
@@ -18,9 +19,11 @@ from casereview.referrals.criteria import (
     FactsError,
     Limb,
     Outcome,
+    contradictions,
     departs_from_criteria,
     evaluate,
     other_children_prompt,
+    starting_facts,
 )
 
 KNOWN = {"abuse_or_neglect": "known"}
@@ -464,3 +467,63 @@ def test_the_two_working_together_editions_agree_on_must(f):
     wt2010 = evaluate(f, CriteriaTest.WT2010).outcome
     wt2006 = evaluate(f, CriteriaTest.WT2006).outcome
     assert (wt2010 == Outcome.MUST) == (wt2006 == Outcome.MUST)
+
+
+# --- Contradictory facts and the facts each test asks (issue 9, wrong 10) ----------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "fields"),
+    [
+        # "a factor in the death" with no abuse or neglect ("neither")
+        ({**NONE, **DIED, **FACTOR}, {"abuse_or_neglect"}),
+        # "a factor in the death" with no death
+        ({**KNOWN, **FACTOR}, {"abuse_or_neglect_factor_in_death"}),
+        # both at once
+        ({**NONE, **FACTOR}, {"abuse_or_neglect", "abuse_or_neglect_factor_in_death"}),
+        # suicide without a death
+        ({**KNOWN, **SUICIDE}, {"death_by_suicide"}),
+        (
+            {**NONE, **SUICIDE, **FACTOR},
+            {"abuse_or_neglect", "abuse_or_neglect_factor_in_death", "death_by_suicide"},
+        ),
+        # facts that agree
+        ({**SUSPECTED, **DIED, **FACTOR, **CONCERN}, set()),
+        ({**NONE, **DIED, **SUICIDE}, set()),
+        ({**KNOWN, **DIED}, set()),
+        ({}, set()),
+    ],
+)
+def test_contradictory_facts_are_named_by_the_field_to_change(data, fields):
+    found = contradictions(facts(data))
+    assert {c.field for c in found} == fields
+    assert all(c.message.endswith(".") and len(c.message) > 30 for c in found)
+
+
+@given(f=random_facts, test=st.sampled_from(CriteriaTest), flipped=st.sampled_from(BOOL_KEYS))
+def test_a_fact_the_form_does_not_ask_never_changes_the_result(f, test, flipped):
+    if flipped in ASKED[test]:
+        return
+    other = replace(f, **{flipped: not getattr(f, flipped)})
+    assert evaluate(other, test).outcome == evaluate(f, test).outcome
+
+
+def test_seriously_harmed_is_asked_only_under_regulation_5():
+    assert "seriously_harmed" in ASKED[CriteriaTest.REG5]
+    assert "seriously_harmed" not in ASKED[CriteriaTest.WT2010]
+    assert "seriously_harmed" not in ASKED[CriteriaTest.WT2006]
+    assert "abuse_or_neglect_factor_in_death" not in ASKED[CriteriaTest.REG5]
+    assert "indicators" in ASKED[CriteriaTest.WT2006]
+
+
+@pytest.mark.parametrize(
+    ("harm", "test", "start"),
+    [
+        ("death", CriteriaTest.WT2010, {"child_died": True}),
+        ("serious-harm", CriteriaTest.REG5, {"seriously_harmed": True}),
+        ("serious-harm", CriteriaTest.WT2006, {}),
+        ("other", CriteriaTest.REG5, {}),
+    ],
+)
+def test_the_facts_start_from_the_harm_the_referral_gives(harm, test, start):
+    assert starting_facts(harm, test) == start

@@ -147,7 +147,8 @@ def world(cast, make_referral) -> World:
     profile = cast.board.profile
     profile.extension_two_step = True
     profile.save()
-    approved = w.own["screening"].deadlines.order_by("pk").first()
+    # The decision's: the recommendation's may not be extended past the decision it feeds.
+    approved = w.own["screening"].deadlines.get(kind=DeadlineKind.DECISION)
     services.deadline_request_extension(
         deadline=approved,
         by=cast.manager,

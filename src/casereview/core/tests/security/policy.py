@@ -23,7 +23,8 @@ Each URL name (``namespace:name``) maps to:
   export is its requester's); the others are refused;
 - ``changes``: ``False`` where an allowed POST of the fixtures' state rightly changes nothing;
 - ``post``: form data for a POST, valid where it matters, so a missing gate would show up
-  as a change in the database (``@person:<role>`` stands for that person's primary key).
+  as a change in the database (``@person:<role>`` stands for that person's primary key,
+  ``@today:day``, ``@today:month`` and ``@today:year`` for a part of today's date).
 
 Files have tables of their own below URLS: ``SERVES`` (routes that send a file, stored or
 made), ``ACCEPTS_FILES`` (routes that take one, with the file the matrix posts) and
@@ -67,6 +68,7 @@ ALLOWED = {
     "referral.begin_screening": SCREENING,
     "referral.recommend": SCREENING,
     "referral.decide": frozenset({"chair"}),
+    "referral.record_chair_consultation": PROCESS_STAFF | {"chair"},
     "referral.notify": PROCESS_STAFF,
     "referral.close": PROCESS_STAFF,
     "deadline.extend": PROCESS_STAFF,
@@ -256,6 +258,22 @@ URLS: dict[str, dict] = {
         "audited": True,
         "shows": "reference",
         "post": {"decision": "scr", "reasons": "Posted reasons."},
+    },
+    "referrals:chair-consultation": {
+        "methods": {
+            "GET": "referral.record_chair_consultation",
+            "POST": "referral.record_chair_consultation",
+        },
+        "object": "referral:screening",
+        "shows": "reference",
+        "post": {
+            "consulted": "Posted panel members.",
+            "how": "call",
+            "consulted_at_0_0": "@today:day",
+            "consulted_at_0_1": "@today:month",
+            "consulted_at_0_2": "@today:year",
+            "consulted_at_1": "00:00",
+        },
     },
     "referrals:deadline-extend": {
         "methods": {"GET": "deadline.extend", "POST": "deadline.extend"},

@@ -14,6 +14,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -300,6 +301,9 @@ def post_data(world, name: str) -> dict:
     for field, value in data.items():
         if isinstance(value, str) and value.startswith("@person:"):
             data[field] = str(world.people[value.removeprefix("@person:")].pk)
+        if isinstance(value, str) and value.startswith("@today:"):
+            # A part of today's date, for a form that refuses a day in the future.
+            data[field] = str(getattr(timezone.localdate(), value.removeprefix("@today:")))
     return data
 
 
