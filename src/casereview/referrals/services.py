@@ -11,7 +11,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from casereview.boards.models import Agency, AgencyAnswerRule, Board
+from casereview.boards.models import Agency, AgencyAnswerRule, Board, quorum_people
 from casereview.core import jobs, timescales
 from casereview.core import models as audit
 from casereview.core.lifecycle import NotAllowedNow, Refusal
@@ -264,11 +264,12 @@ def referral_recommend(
 ) -> Recommendation:
     """Record the sub group's recommendation with its quorum and reasons (DOMAIN.md 2.3)."""
     participants = list(participants)
+    counted = set(quorum_people(referral.board).values_list("pk", flat=True))
     facts = _facts(
         referral,
         outcome=outcome,
         reasons=reasons,
-        participants=len(participants),
+        participants=sum(1 for p in participants if p.pk in counted),
         methodology=methodology,
         imr_agencies=len(imr_agencies),
         panel_agencies=len(panel_agencies),
@@ -306,6 +307,33 @@ def referral_recommend(
     return recommendation
 
 
+def _decision(
+    referral: Referral, outcome: Outcome | None, reasons: str, refer_back: bool
+) -> tuple[str, lifecycle.Facts]:
+    """The transition a decision makes, and the facts its guards read."""
+    facts = _facts(
+        referral,
+        outcome=outcome,
+        reasons=reasons,
+        recommended=referral.recommendations.latest().outcome_enum,
+        departs_from_criteria=_departs(referral, outcome),
+    )
+    if refer_back:
+        return "refer_back", facts
+    if outcome is not None and outcome.opens_review:
+        return "open_review", facts
+    return "close_no_further_action", facts
+
+
+def referral_decide_refusals(
+    *, referral: Referral, outcome: Outcome | None, reasons: str, refer_back: bool = False
+) -> list[Refusal]:
+    """Why this decision could not be recorded now (empty when it could): asked before the
+    chair's "check your answers" page, so that page never offers what would be refused."""
+    name, facts = _decision(referral, outcome, reasons, refer_back)
+    return lifecycle.MACHINE.refusals(name, referral.stage_enum, facts)
+
+
 @transaction.atomic
 def referral_decide(
     *, referral: Referral, by, outcome: Outcome | None, reasons: str, refer_back: bool = False
@@ -314,19 +342,7 @@ def referral_decide(
     recommendation = referral.recommendations.latest()
     recommended = recommendation.outcome_enum
     departs = _departs(referral, outcome)
-    facts = _facts(
-        referral,
-        outcome=outcome,
-        reasons=reasons,
-        recommended=recommended,
-        departs_from_criteria=departs,
-    )
-    if refer_back:
-        name = "refer_back"
-    elif outcome is not None and outcome.opens_review:
-        name = "open_review"
-    else:
-        name = "close_no_further_action"
+    name, facts = _decision(referral, outcome, reasons, refer_back)
     agrees = (not refer_back) and outcome == recommended
     _advance(
         referral,

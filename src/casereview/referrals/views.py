@@ -5,15 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from casereview.accounts.models import Person
-from casereview.boards.models import Board, name_on, shown_name
+from casereview.boards.models import Board, name_on, quorum_people, shown_name
 from casereview.core import models as audit
 from casereview.core.forms import add_refusals
 from casereview.core.permissions import can, gate, reading
-from casereview.core.roles import Role
 from casereview.referrals import criteria
 
 from . import lifecycle, services
@@ -113,6 +112,7 @@ def referral_detail(request: HttpRequest, obj: Referral) -> HttpResponse:
         .select_related("actor")
     ]
     context = {
+        **_agencies_context(request, referral),
         "referral": referral,
         "profile": profile,
         "result": services.criteria_result(referral),
@@ -160,14 +160,32 @@ def _transitions_for(user, referral: Referral) -> list[lifecycle.Transition]:
 
 
 @gate("referral.ask_agencies", lookup=referral_lookup)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def referral_ask_agencies(request: HttpRequest, obj: Referral) -> HttpResponse:
+    """Check who will be asked (and who cannot be, for want of a named officer), then ask."""
+    if request.method == "GET":
+        request.casereview_board = obj.board
+        context = _agencies_context(request, obj)
+        context["cancel_url"] = reverse("referrals:detail", args=[obj.pk])
+        return render(request, "referrals/ask_agencies_check.html", context)
     try:
         created = services.referral_ask_agencies(referral=obj, by=request.user)
         messages.success(request, f"{len(created)} agencies asked whether they know the child.")
     except NotAllowedNow as exc:
         _refused(request, exc)
     return redirect("referrals:detail", pk=obj.pk)
+
+
+def _agencies_context(request: HttpRequest, referral: Referral) -> dict:
+    """The board's member agencies: those with a named officer are asked and told of the
+    decision; those without are neither, and the page says so with a link to name one."""
+    agencies = list(referral.board.agencies.filter(is_active=True).select_related("named_officer"))
+    return {
+        "referral": referral,
+        "to_ask": [a for a in agencies if a.named_officer_id],
+        "without_officer": [a for a in agencies if not a.named_officer_id],
+        "can_fix_agencies": can(request.user, "board.manage_people", referral.board),
+    }
 
 
 @gate("referral.begin_screening", lookup=referral_lookup)
@@ -223,11 +241,7 @@ def referral_recommend(request: HttpRequest, obj: Referral) -> HttpResponse:
     referral = obj
     request.casereview_board = referral.board
     board = referral.board
-    members = Person.objects.filter(
-        memberships__board=board,
-        memberships__role=Role.SUBGROUP_MEMBER,
-        memberships__is_active=True,
-    ).distinct()
+    members = quorum_people(board)
     form = RecommendationForm(
         request.POST or None,
         board=board,
@@ -278,31 +292,61 @@ def referral_decide(request: HttpRequest, obj: Referral) -> HttpResponse:
     if recommendation is None or referral.stage != Stage.AWAITING_DECISION:
         messages.error(request, "There is no recommendation waiting for a decision.")
         return redirect("referrals:detail", pk=referral.pk)
-    form = DecisionForm(
-        request.POST or None, board=referral.board, initial={"decision": recommendation.outcome}
-    )
-    if request.method == "POST" and form.is_valid():
-        choice = form.cleaned_data["decision"]
-        refer_back = choice == DecisionForm.REFER_BACK
-        try:
-            services.referral_decide(
-                referral=referral,
-                by=request.user,
-                outcome=None if refer_back else Outcome(choice),
-                reasons=form.cleaned_data["reasons"],
-                refer_back=refer_back,
-            )
-            messages.success(request, "Decision recorded.")
-            return redirect("referrals:detail", pk=referral.pk)
-        except NotAllowedNow as exc:
-            add_refusals(form, exc)
+    # Nothing is chosen for the chair (GOV.UK: no radio pre-selected); the choice is checked
+    # on a "check your answers" page before anything happens, as it cannot be undone.
+    form = DecisionForm(request.POST or None, board=referral.board)
     context = {
         "form": form,
         "referral": referral,
         "recommendation": recommendation,
         "result": services.criteria_result(referral),
     }
+    if request.method == "POST" and "change" not in request.POST and form.is_valid():
+        choice = form.cleaned_data["decision"]
+        refer_back = choice == DecisionForm.REFER_BACK
+        decision = {
+            "referral": referral,
+            "outcome": None if refer_back else Outcome(choice),
+            "reasons": form.cleaned_data["reasons"],
+            "refer_back": refer_back,
+        }
+        refusals = services.referral_decide_refusals(**decision)
+        if refusals:
+            add_refusals(form, NotAllowedNow(refusals))
+        elif request.POST.get("confirmed") != "yes":
+            context["consequences"] = _consequences(referral, decision["outcome"], refer_back)
+            context["check_rows"] = [
+                ("Your decision", dict(form.fields["decision"].choices)[choice]),
+                ("Reasons", decision["reasons"]),
+            ]
+            return render(request, "referrals/decide_check.html", context)
+        else:
+            try:
+                services.referral_decide(by=request.user, **decision)
+                messages.success(request, "Decision recorded.")
+                return redirect("referrals:detail", pk=referral.pk)
+            except NotAllowedNow as exc:
+                add_refusals(form, exc)
     return render(request, "referrals/decide.html", context)
+
+
+def _consequences(referral: Referral, outcome: Outcome | None, refer_back: bool) -> list[str]:
+    """What recording the decision will do, said before it is done."""
+    if refer_back:
+        return ["The case goes back to the sub group, who reconvene with you."]
+    from .models import NotificationKind
+    from .notifications import notification_kinds
+
+    kinds = dict(NotificationKind.choices)
+    said = []
+    if outcome.opens_review:
+        said.append(f"A {outcome.label.lower()} opens and its clocks start.")
+    else:
+        said.append("The case closes with no further action.")
+    names = [str(kinds[k]) for k in notification_kinds(referral.board.profile, outcome.value)]
+    if names:
+        said.append("Letters are prepared and due to: " + "; ".join(names) + ".")
+    return said
 
 
 def _deadline(referral: Referral, pk: int) -> Deadline:
