@@ -25,6 +25,15 @@ def _defaults(field: forms.Field) -> dict:
     return messages
 
 
+_OPENING = ("the", "a", "an", "who", "whose", "which", "how", "what", "when", "whether", "your")
+
+
+def _the(phrase: str) -> str:
+    """A label as the object of "Enter" or "Select": "the" before a bare noun phrase."""
+    first = phrase.split(" ", 1)[0].lower()
+    return phrase if first in _OPENING else f"the {phrase}"
+
+
 def _choosing(field: forms.Field) -> bool:
     return isinstance(field, forms.ChoiceField | forms.ModelChoiceField) or isinstance(
         field.widget, forms.CheckboxInput
@@ -42,29 +51,27 @@ def govuk_message(field: BoundField, error: forms.ValidationError) -> str:
     if code is None or (own and code != "span"):
         return text
     label = str(field.label or field.name).rstrip(":?")
-    named = _lower_first(label)
-    question = str(field.label or "").endswith("?")
+    thing = _the(_lower_first(label))
     if code == "required":
-        if question:
+        if str(field.label or "").endswith("?"):
             return f"Select an answer to: {field.label}"
-        if _choosing(django_field):
-            if named.split()[0] in ("who", "which", "how", "what", "whether", "your"):
-                return f"Select {named}."
-            return f"Select the {named}."
-        return f"Enter the {named}."
+        if thing.endswith(" within"):
+            return f"Enter the time {thing}, for example '5 working days' or '1 month'."
+        return f"{'Select' if _choosing(django_field) else 'Enter'} {thing}."
     if code in ("invalid_choice", "invalid_list", "invalid_pk_value"):
-        return f"Choose the {named} from the options shown."
+        return f"Choose {thing} from the options shown."
     if code == "span":
         from casereview.core.timescales import Unit
 
         *rest, last = [u.value for u in Unit]
+        what = f"the time {thing}" if thing.endswith(" within") else thing
         return (
-            f"{label} must be a whole number of {', '.join(rest)} or {last}, "
+            f"Enter {what} as a whole number of {', '.join(rest)} or {last}, "
             "for example '5 working days', '28 days', '6 weeks', '1 month' or '24 hours'."
         )
     params = error.params or {}
     if code == "invalid" and isinstance(django_field, forms.EmailField):
-        return f"Enter the {named} in the correct format, like name@example.com."
+        return f"Enter {thing} in the correct format, like name@example.com."
     if code == "invalid" and isinstance(django_field, forms.IntegerField):
         return f"{label} must be a whole number."
     if code == "min_value":

@@ -225,7 +225,11 @@ class CriteriaFactsForm(forms.Form):
 
 
 class RecommendationForm(forms.Form):
-    outcome = forms.ChoiceField(label="The sub group recommends", widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label="The sub group recommends",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the sub group recommends."},
+    )
     reasons = forms.CharField(
         label="Reasons for the recommendation", widget=forms.Textarea(attrs={"rows": 5})
     )

@@ -105,8 +105,8 @@ def test_a_span_error_names_the_setting_and_lists_the_forms_it_accepts(cast, as_
         .content.decode()
     )
     assert (
-        "The chair&#x27;s decision is due within must be a whole number of working days, days, "
-        "weeks, months or hours" in body
+        "Enter the time the chair&#x27;s decision is due within as a whole number of working "
+        "days, days, weeks, months or hours" in body
     )
 
 
