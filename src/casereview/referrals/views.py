@@ -105,12 +105,17 @@ def referral_detail(request: HttpRequest, obj: Referral) -> HttpResponse:
     recommendation = referral.recommendations.prefetch_related(
         "participants", "imr_agencies", "panel_agencies"
     ).first()
-    events = [
-        _for_history(e)
-        for e in audit.AuditEvent.objects.filter(referral_id=referral.pk)
-        .exclude(kind="CASE_VIEWED")
-        .select_related("actor")
-    ]
+    from .history import lines, titles_for
+
+    events = lines(
+        [
+            _for_history(e)
+            for e in audit.AuditEvent.objects.filter(referral_id=referral.pk).exclude(
+                kind__in=READ_EVENTS
+            )
+        ],
+        titles_for(referral),
+    )
     context = {
         **_agencies_context(request, referral),
         "referral": referral,
@@ -136,6 +141,15 @@ def referral_detail(request: HttpRequest, obj: Referral) -> HttpResponse:
         else None,
     }
     return render(request, "referrals/detail.html", context)
+
+
+# Reads are audited, but the history says what was done to the case, not who looked at it.
+READ_EVENTS = (
+    "CASE_VIEWED",
+    "AGENCY_REQUEST_VIEWED",
+    "ORIGINAL_DOCUMENT_READ",
+    "KEY_REFERENCE_VIEWED",
+)
 
 
 def _for_history(event):

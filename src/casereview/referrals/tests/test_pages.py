@@ -267,3 +267,42 @@ def test_agencies_without_a_named_officer_are_named_with_a_link_to_fix_it(
     body = chair.content.decode()
     assert "no named officer" in body and f'href="{fix}"' not in body
     assert "Ask the board's business manager" in body
+
+
+def test_the_case_history_says_what_happened_and_who_caused_it(
+    cast, as_person, make_referral, django_capture_on_commit_callbacks
+):
+    from casereview.core.models import AuditEvent
+    from casereview.referrals import services
+    from casereview.referrals.history import lines, titles_for
+    from casereview.referrals.lifecycle import Outcome
+
+    referral = make_referral("awaiting-decision")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.referral_decide(referral=referral, by=cast.chair, outcome=Outcome.SCR, reasons="")
+    history = lines(AuditEvent.objects.filter(referral_id=referral.pk), titles_for(referral))
+    said = [(line.who, line.what) for line in history]
+    assert ("Test Manager", "Referral logged") in said
+    assert ("Test Manager", "2 agencies asked whether they know the child") in said
+    assert (
+        "Test Chair",
+        "The chair decided: serious case review (agrees with the sub group)",
+    ) in said
+    letters = [line for line in history if line.what.startswith("Letters prepared")]
+    assert len(letters) == 1, said  # one line, not one "Document stored" per letter
+    assert letters[0].cause.startswith("Test Chair: The chair decided")
+    assert len(letters[0].items) == referral.notifications.count()
+    body = as_person(cast.manager).get(reverse("referrals:detail", args=[referral.pk]))
+    body = body.content.decode()
+    assert "Document stored" not in body and "Letters prepared" in body
+
+
+def test_the_agencys_answer_page_shows_the_incident_not_only_the_child(
+    cast, as_person, make_referral
+):
+    referral = make_referral("information-gathering")
+    request = referral.agency_requests.get(agency=cast.police)
+    body = as_person(cast.police_officer).get(reverse("referrals:answer", args=[request.pk]))
+    incident = body.content.decode().split('id="incident">', 1)[1].split("</dd>", 1)[0]
+    assert referral.get_harm_type_display() in incident
+    assert referral.incident_summary in incident
