@@ -125,7 +125,7 @@ def test_the_chair_checks_the_decision_before_it_is_recorded_and_can_change_it(
     body = response.content.decode()
     assert response.status_code == 200 and "Check your decision" in body
     assert "A serious case review opens" in body and "Letters are prepared" in body
-    assert 'name="confirmed" value="yes"' in body
+    assert 'name="confirmed" value="yes"' in body and "{#" not in body
     referral.refresh_from_db()
     assert referral.stage == Stage.AWAITING_DECISION and not referral.notifications.exists()
 
