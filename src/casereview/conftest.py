@@ -183,6 +183,33 @@ def _chair_of(board):
     return person
 
 
+def sub_group_of(board, cast) -> list:
+    """Four people who count towards the board's quorum (its own sub group, never another's)."""
+    from casereview.boards.models import Membership
+    from casereview.core.roles import Role
+
+    if board == cast.board:
+        return cast.subgroup
+    people = []
+    for i in range(1, 5):
+        email = f"sub{i}@{board.slug}.test"
+        person = _person_with(email) or make_person(email, f"{board.short_name} Sub Member {i}")
+        Membership.objects.get_or_create(
+            person=person,
+            board=board,
+            role=Role.SUBGROUP_MEMBER,
+            defaults={"name": person.full_name},
+        )
+        people.append(person)
+    return people
+
+
+def _person_with(email: str):
+    from casereview.accounts.models import Person
+
+    return Person.objects.filter(email=email).first()
+
+
 @pytest.fixture
 def make_referral(cast):
     """A referral at a given stage, moved there by the real services."""
@@ -214,7 +241,7 @@ def make_referral(cast):
             by=manager,
             outcome=outcome,
             reasons="Criteria met.",
-            participants=cast.subgroup,
+            participants=sub_group_of(board, cast),
             consulted_by="meeting",
             methodology="Systems",
             imr_agencies=[cast.police],

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from casereview.core.roles import CASE_STAFF_ROLES, Role
 from casereview.core.uploads import UploadField
 
 from . import vocabulary
@@ -32,6 +33,11 @@ class ProfileForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    quorum_roles = forms.MultipleChoiceField(
+        label="Who counts towards the quorum",
+        choices=[(r.value, r.label) for r in Role if r in CASE_STAFF_ROLES],
+        widget=forms.CheckboxSelectMultiple,
+    )
     panel_required_members = forms.CharField(
         label="Panel members required (one a line)",
         required=False,
@@ -49,6 +55,7 @@ class ProfileForm(forms.ModelForm):
             "meeting_cadence_days",
             "first_meeting_on",
             "quorum",
+            "quorum_roles",
             "recommendation_within",
             "decision_within",
             "chair_consults_within",
@@ -95,6 +102,12 @@ class ProfileForm(forms.ModelForm):
         self.fields["first_meeting_on"] = GovukDateField(
             label="A date the regular meetings fall on", required=False
         )
+        from .profile_page import LABELS
+
+        for name, field in self.fields.items():
+            field.label = LABELS.get(name, field.label)
+            if isinstance(field, forms.ChoiceField):  # a setting always has a value
+                field.choices = [(k, v) for k, v in field.choices if k != ""]
 
     def clean_panel_required_members(self) -> list[str]:
         text = self.cleaned_data["panel_required_members"]

@@ -145,7 +145,11 @@ def validate_span(value: str) -> None:
     try:
         parse_span(value)
     except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
+        raise ValidationError(str(exc), code="span") from exc
+
+
+def default_quorum_roles() -> list[str]:
+    return [Role.SUBGROUP_MEMBER.value]
 
 
 SPAN_HELP = "For example '1 month', '28 days', '2 working days' or '24 hours'."
@@ -177,6 +181,11 @@ class ProcedureProfile(models.Model):
         null=True, blank=True, help_text="A date the regular meetings fall on."
     )
     quorum = models.PositiveIntegerField(default=4)
+    quorum_roles = models.JSONField(
+        default=default_quorum_roles,
+        help_text="The board roles whose holders count towards the quorum and may be named as "
+        "taking part in a recommendation.",
+    )
     recommendation_within = models.CharField(
         max_length=40, blank=True, validators=[validate_span], help_text=SPAN_HELP
     )
@@ -378,3 +387,14 @@ def shown_name(board, person) -> str:
             .first()
         )
     return given or person.email
+
+
+def quorum_people(board):
+    """Who counts towards the board's quorum: the holders of the roles its profile names.
+
+    The recommendation form offers exactly these people and the service counts only them."""
+    return people_of(board).filter(
+        memberships__board=board,
+        memberships__is_active=True,
+        memberships__role__in=board.profile.quorum_roles,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from casereview.core.documents import attachment
 from casereview.core.permissions import can, gate
@@ -28,34 +28,21 @@ def board_lookup(request: HttpRequest, kwargs: dict) -> Board:
 @gate("board.view", lookup=board_lookup)
 @require_GET
 def profile(request: HttpRequest, obj) -> HttpResponse:
+    from .profile_page import LATER_STAGE_NOTE, rows
+
     request.casereview_board = obj
     form = ProfileForm(instance=obj.profile)
-    rows = [(form[name].label, _display(obj.profile, name)) for name in form.fields]
     return render(
         request,
         "boards/profile.html",
         {
             "board": obj,
             "profile": obj.profile,
-            "rows": rows,
+            "rows": rows(obj.profile, form),
+            "later_stage_note": LATER_STAGE_NOTE,
             "can_edit": can(request.user, "profile.edit", obj),
         },
     )
-
-
-def _display(profile, name: str) -> str:
-    value = getattr(profile, name)
-    display = getattr(profile, f"get_{name}_display", None)
-    if display is not None:
-        return display()
-    if isinstance(value, list):
-        from . import vocabulary
-
-        shown = vocabulary.labels(name, value) if name in vocabulary.SETTINGS else value
-        return ", ".join(shown) or "None"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    return "" if value is None else str(value)
 
 
 @gate("profile.edit", lookup=board_lookup)
@@ -182,12 +169,36 @@ def people(request: HttpRequest, obj) -> HttpResponse:
 
 
 @gate("board.manage_people", lookup=board_lookup)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def membership_end(request: HttpRequest, obj, membership_pk: int) -> HttpResponse:
+    """Check, then end a role (GET asks; POST does it)."""
+    from django.shortcuts import get_object_or_404
+    from django.urls import reverse
+
     from . import services
     from .models import Membership
 
     membership = get_object_or_404(Membership, board=obj, pk=membership_pk, is_active=True)
+    if request.method == "GET" and membership.person_id != request.user.pk:
+        request.casereview_board = obj
+        name = membership.shown_name
+        return render(
+            request,
+            "govuk/confirm_page.html",
+            {
+                "title": f"End {name}'s role?",
+                "caption": obj.name,
+                "rows": [("Person", name), ("Role", membership.get_role_display())]
+                + ([("Agency", membership.agency.name)] if membership.agency_id else []),
+                "consequences": [
+                    f"{name} no longer has this role on their next page.",
+                    "Their roles on this board's reviews that rest on it end with it.",
+                ],
+                "button": "End the role",
+                "warning": "To give the role back, add it again on the people page.",
+                "back": reverse("boards:people", args=[obj.slug]),
+            },
+        )
     if membership.person_id == request.user.pk:
         messages.error(request, "You cannot end your own role here: ask another administrator.")
     else:

@@ -6,12 +6,99 @@ import datetime as dt
 import re
 
 from django import forms
+from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+
+
+def _lower_first(label: str) -> str:
+    """A label inside a sentence: "Referrer's name" -> "referrer's name"; "IMR due" stays."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def _defaults(field: forms.Field) -> dict:
+    """Django's own messages for a field's class (the ones that name nothing)."""
+    messages: dict = {}
+    for cls in reversed(type(field).__mro__):
+        messages.update(getattr(cls, "default_error_messages", {}))
+    return messages
+
+
+_OPENING = ("the", "a", "an", "who", "whose", "which", "how", "what", "when", "whether", "your")
+
+
+def _the(phrase: str) -> str:
+    """A label as the object of "Enter" or "Select": "the" before a bare noun phrase."""
+    first = phrase.split(" ", 1)[0].lower()
+    return phrase if first in _OPENING else f"the {phrase}"
+
+
+def _choosing(field: forms.Field) -> bool:
+    return isinstance(field, forms.ChoiceField | forms.ModelChoiceField) or isinstance(
+        field.widget, forms.CheckboxInput
+    )
+
+
+def govuk_message(field: BoundField, error: forms.ValidationError) -> str:
+    """The GOV.UK message for one error: it names the field and says what to do.
+
+    A message a form wrote itself is kept; only Django's defaults ("This field is
+    required.", "Select a valid choice.") are replaced, here, for every form."""
+    text = " ".join(error)
+    code, django_field = error.code, field.field
+    own = django_field.error_messages.get(code) != _defaults(django_field).get(code)
+    if code is None or (own and code != "span"):
+        return text
+    label = str(field.label or field.name).rstrip(":?")
+    thing = _the(_lower_first(label))
+    if code == "required":
+        if str(field.label or "").endswith("?"):
+            return f"Select an answer to: {field.label}"
+        if thing.endswith(" within"):
+            return f"Enter the time {thing}, for example '5 working days' or '1 month'."
+        return f"{'Select' if _choosing(django_field) else 'Enter'} {thing}."
+    if code in ("invalid_choice", "invalid_list", "invalid_pk_value"):
+        return f"Choose {thing} from the options shown."
+    if code == "span":
+        from casereview.core.timescales import Unit
+
+        *rest, last = [u.value for u in Unit]
+        what = f"the time {thing}" if thing.endswith(" within") else thing
+        return (
+            f"Enter {what} as a whole number of {', '.join(rest)} or {last}, "
+            "for example '5 working days', '28 days', '6 weeks', '1 month' or '24 hours'."
+        )
+    params = error.params or {}
+    if code == "invalid" and isinstance(django_field, forms.EmailField):
+        return f"Enter {thing} in the correct format, like name@example.com."
+    if code == "invalid" and isinstance(django_field, forms.IntegerField):
+        return f"{label} must be a whole number."
+    if code == "min_value":
+        return f"{label} must be {params.get('limit_value')} or more."
+    if code == "max_value":
+        return f"{label} must be {params.get('limit_value')} or less."
+    if code == "max_length":
+        return f"{label} must be {params.get('limit_value')} characters or fewer."
+    return text
+
+
+class GovukBoundField(BoundField):
+    """A field whose errors are said in GOV.UK words (the summary and the field alike)."""
+
+    @property
+    def errors(self):
+        errors = super().errors
+        return self.form.error_class(
+            [govuk_message(self, e) for e in errors.as_data()],
+            renderer=self.form.renderer,
+        )
 
 
 class GovukFormRenderer(TemplatesSetting):
     form_template_name = "govuk/form.html"
     field_template_name = "govuk/field.html"
+    bound_field_class = GovukBoundField
 
 
 class GovukDateInput(forms.MultiWidget):

@@ -226,7 +226,11 @@ class CriteriaFactsForm(forms.Form):
 
 
 class RecommendationForm(forms.Form):
-    outcome = forms.ChoiceField(label="The sub group recommends", widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label="The sub group recommends",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the sub group recommends."},
+    )
     reasons = forms.CharField(
         label="Reasons for the recommendation", widget=forms.Textarea(attrs={"rows": 5})
     )
@@ -277,6 +281,13 @@ class RecommendationForm(forms.Form):
             (o, Outcome(o).label) for o in board.profile.decision_options
         ]
         self.fields["participants"].queryset = members
+        self.fields[
+            "participants"
+        ].help_text = f"Those who count towards the quorum of {board.profile.quorum}."
+        if list(board.profile.quorum_roles) != ["subgroup-member"]:
+            self.fields[
+                "participants"
+            ].label = f"{board.profile.screening_body} members who took part"
         agencies = board.agencies.filter(is_active=True)
         self.fields["imr_agencies"].queryset = agencies
         self.fields["imr_agencies"].label = f"Agencies to be asked for an {term}"

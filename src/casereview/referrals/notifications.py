@@ -15,18 +15,25 @@ from .models import DeadlineKind, Notification, NotificationKind, Referral
 ORDER = [k.value for k in NotificationKind]
 
 
-def notifications_create(*, referral: Referral, decision, now: dt.datetime) -> list[Notification]:
-    """Create the notification tasks the board's profile lists, with due times and letters."""
-    profile = referral.board.profile
+def notification_kinds(profile, outcome: str | None) -> list[str]:
+    """The kinds of notification a decision of this outcome creates, in their order.
+
+    The chair's "check your answers" page lists them before the decision is recorded."""
     kinds = [k for k in profile.notifications if k in ORDER]
-    if not decision.outcome or decision.outcome == "no-further-action":
+    if not outcome or outcome == "no-further-action":
         # A case closed without a review: the referrer is told, with the reasons (004 §4);
         # Ofsted is told a review was considered and not held (003 §1.3).
         kinds = [
             k for k in kinds if k in ("referrer", "ofsted", "inspectorate-csci", "board-members")
         ]
+    return sorted(kinds, key=ORDER.index)
+
+
+def notifications_create(*, referral: Referral, decision, now: dt.datetime) -> list[Notification]:
+    """Create the notification tasks the board's profile lists, with due times and letters."""
+    profile = referral.board.profile
     notifications: list[Notification] = []
-    for kind in sorted(kinds, key=ORDER.index):
+    for kind in notification_kinds(profile, decision.outcome):
         notifications += _for_kind(referral, kind, now)
     created = Notification.objects.bulk_create(notifications)
     if any(n.kind == NotificationKind.CHIEF_OFFICERS for n in created):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from casereview.boards.models import Agency, AgencyAnswerRule, Board
+from casereview.boards.models import Agency, AgencyAnswerRule, Board, quorum_people
 from casereview.core import jobs, timescales
 from casereview.core import models as audit
 from casereview.core.formats import long_date
@@ -324,11 +324,12 @@ def referral_recommend(
 ) -> Recommendation:
     """Record the sub group's recommendation with its quorum and reasons (DOMAIN.md 2.3)."""
     participants = list(participants)
+    counted = set(quorum_people(referral.board).values_list("pk", flat=True))
     facts = _facts(
         referral,
         outcome=outcome,
         reasons=reasons,
-        participants=len(participants),
+        participants=sum(1 for p in participants if p.pk in counted),
         methodology=methodology,
         imr_agencies=len(imr_agencies),
         panel_agencies=len(panel_agencies),
@@ -389,6 +390,49 @@ def _reopen_agency_answers(referral: Referral) -> None:
     ).update(met_at=None, not_needed="")
 
 
+def _decision(
+    referral: Referral, outcome: Outcome | None, reasons: str, refer_back: bool
+) -> tuple[str, lifecycle.Facts]:
+    """The transition a decision makes, and the facts its guards read."""
+    facts = _facts(
+        referral,
+        outcome=outcome,
+        reasons=reasons,
+        recommended=referral.recommendations.latest().outcome_enum,
+        departs_from_criteria=_departs(referral, outcome),
+    )
+    if refer_back:
+        return "refer_back", facts
+    if outcome is not None and outcome.opens_review:
+        return "open_review", facts
+    return "close_no_further_action", facts
+
+
+def referral_decide_refusals(
+    *, referral: Referral, outcome: Outcome | None, reasons: str, refer_back: bool = False
+) -> list[Refusal]:
+    """Why this decision could not be recorded now (empty when it could): asked before the
+    chair's "check your answers" page, so that page never offers what would be refused."""
+    reasons, _ = _adopted_reasons(referral, outcome, reasons, refer_back)
+    name, facts = _decision(referral, outcome, reasons, refer_back)
+    return lifecycle.MACHINE.refusals(name, referral.stage_enum, facts)
+
+
+def _adopted_reasons(
+    referral: Referral, outcome: Outcome | None, reasons: str, refer_back: bool
+) -> tuple[str, bool]:
+    """The decision's reasons: the chair's, or the sub group's where the chair agrees and
+    writes none (then recorded as the sub group's)."""
+    recommendation = referral.recommendations.latest()
+    adopt = (
+        not refer_back
+        and outcome == recommendation.outcome_enum
+        and not reasons.strip()
+        and bool(recommendation.reasons.strip())
+    )
+    return (recommendation.reasons, True) if adopt else (reasons, False)
+
+
 @transaction.atomic
 def referral_decide(
     *,
@@ -409,28 +453,12 @@ def referral_decide(
     """
     recommendation = referral.recommendations.latest()
     recommended = recommendation.outcome_enum
-    from_sub_group = (not refer_back and outcome == recommended and not reasons.strip()) and bool(
-        recommendation.reasons.strip()
-    )
-    if from_sub_group:
-        reasons = recommendation.reasons
+    reasons, from_sub_group = _adopted_reasons(referral, outcome, reasons, refer_back)
     now = timezone.now()
     if panel_met_on is not None:
         _check_meeting_date(referral, panel_met_on, now)
     departs = _departs(referral, outcome)
-    facts = _facts(
-        referral,
-        outcome=outcome,
-        reasons=reasons,
-        recommended=recommended,
-        departs_from_criteria=departs,
-    )
-    if refer_back:
-        name = "refer_back"
-    elif outcome is not None and outcome.opens_review:
-        name = "open_review"
-    else:
-        name = "close_no_further_action"
+    name, facts = _decision(referral, outcome, reasons, refer_back)
     agrees = (not refer_back) and outcome == recommended
     _advance(
         referral,

@@ -5,16 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from casereview.accounts.models import Person
-from casereview.boards.models import Board, name_on, shown_name
+from casereview.boards.models import Board, name_on, quorum_people, shown_name
 from casereview.boards.views import board_lookup
 from casereview.core import models as audit
 from casereview.core.forms import add_refusals
 from casereview.core.permissions import can, gate, reading
-from casereview.core.roles import Role
 from casereview.referrals import criteria
 
 from . import lifecycle, services
@@ -100,13 +99,19 @@ def referral_detail(request: HttpRequest, obj: Referral) -> HttpResponse:
     recommendation = referral.recommendations.prefetch_related(
         "participants", "imr_agencies", "panel_agencies"
     ).first()
-    events = [
-        _for_history(e)
-        for e in audit.AuditEvent.objects.filter(referral_id=referral.pk)
-        .exclude(kind="CASE_VIEWED")
-        .select_related("actor")
-    ]
+    from .history import lines, titles_for
+
+    events = lines(
+        [
+            _for_history(e)
+            for e in audit.AuditEvent.objects.filter(referral_id=referral.pk).exclude(
+                kind__in=READ_EVENTS
+            )
+        ],
+        titles_for(referral),
+    )
     context = {
+        **_agencies_context(request, referral),
         "referral": referral,
         "profile": profile,
         "result": services.criteria_result(referral),
@@ -135,6 +140,15 @@ def referral_detail(request: HttpRequest, obj: Referral) -> HttpResponse:
     return render(request, "referrals/detail.html", context)
 
 
+# Reads are audited, but the history says what was done to the case, not who looked at it.
+READ_EVENTS = (
+    "CASE_VIEWED",
+    "AGENCY_REQUEST_VIEWED",
+    "ORIGINAL_DOCUMENT_READ",
+    "KEY_REFERENCE_VIEWED",
+)
+
+
 def _for_history(event):
     """An event as the case history shows it to every case staff member.
 
@@ -157,14 +171,32 @@ def _transitions_for(user, referral: Referral) -> list[lifecycle.Transition]:
 
 
 @gate("referral.ask_agencies", lookup=referral_lookup)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def referral_ask_agencies(request: HttpRequest, obj: Referral) -> HttpResponse:
+    """Check who will be asked (and who cannot be, for want of a named officer), then ask."""
+    if request.method == "GET":
+        request.casereview_board = obj.board
+        context = _agencies_context(request, obj)
+        context["cancel_url"] = reverse("referrals:detail", args=[obj.pk])
+        return render(request, "referrals/ask_agencies_check.html", context)
     try:
         created = services.referral_ask_agencies(referral=obj, by=request.user)
         messages.success(request, f"{len(created)} agencies asked whether they know the child.")
     except NotAllowedNow as exc:
         _refused(request, exc)
     return redirect("referrals:detail", pk=obj.pk)
+
+
+def _agencies_context(request: HttpRequest, referral: Referral) -> dict:
+    """The board's member agencies: those with a named officer are asked and told of the
+    decision; those without are neither, and the page says so with a link to name one."""
+    agencies = list(referral.board.agencies.filter(is_active=True).select_related("named_officer"))
+    return {
+        "referral": referral,
+        "to_ask": [a for a in agencies if a.named_officer_id],
+        "without_officer": [a for a in agencies if not a.named_officer_id],
+        "can_fix_agencies": can(request.user, "board.manage_people", referral.board),
+    }
 
 
 @gate("referral.begin_screening", lookup=referral_lookup)
@@ -222,11 +254,7 @@ def referral_recommend(request: HttpRequest, obj: Referral) -> HttpResponse:
     referral = obj
     request.casereview_board = referral.board
     board = referral.board
-    members = Person.objects.filter(
-        memberships__board=board,
-        memberships__role=Role.SUBGROUP_MEMBER,
-        memberships__is_active=True,
-    ).distinct()
+    members = quorum_people(board)
     form = RecommendationForm(
         request.POST or None,
         board=board,
@@ -277,35 +305,70 @@ def referral_decide(request: HttpRequest, obj: Referral) -> HttpResponse:
     if recommendation is None or referral.stage != Stage.AWAITING_DECISION:
         messages.error(request, "There is no recommendation waiting for a decision.")
         return redirect("referrals:detail", pk=referral.pk)
+    # Nothing is chosen for the chair (GOV.UK: no radio pre-selected); the choice is checked
+    # on a "check your answers" page before anything happens, as it cannot be undone.
     form = DecisionForm(
         request.POST or None,
         board=referral.board,
         counts_from_meeting=services.counts_from_meeting(referral.board.profile),
-        initial={"decision": recommendation.outcome},
     )
-    if request.method == "POST" and form.is_valid():
-        choice = form.cleaned_data["decision"]
-        refer_back = choice == DecisionForm.REFER_BACK
-        try:
-            services.referral_decide(
-                referral=referral,
-                by=request.user,
-                outcome=None if refer_back else Outcome(choice),
-                reasons=form.cleaned_data["reasons"],
-                refer_back=refer_back,
-                panel_met_on=form.cleaned_data.get("panel_met_on"),
-            )
-            messages.success(request, "Decision recorded.")
-            return redirect("referrals:detail", pk=referral.pk)
-        except NotAllowedNow as exc:
-            add_refusals(form, exc)
     context = {
         "form": form,
         "referral": referral,
         "recommendation": recommendation,
         "result": services.criteria_result(referral),
     }
+    if request.method == "POST" and "change" not in request.POST and form.is_valid():
+        choice = form.cleaned_data["decision"]
+        refer_back = choice == DecisionForm.REFER_BACK
+        decision = {
+            "referral": referral,
+            "outcome": None if refer_back else Outcome(choice),
+            "reasons": form.cleaned_data["reasons"],
+            "refer_back": refer_back,
+        }
+        refusals = services.referral_decide_refusals(**decision)
+        if refusals:
+            add_refusals(form, NotAllowedNow(refusals))
+        elif request.POST.get("confirmed") != "yes":
+            context["consequences"] = _consequences(referral, decision["outcome"], refer_back)
+            context["check_rows"] = [
+                ("Your decision", dict(form.fields["decision"].choices)[choice]),
+                ("Reasons", decision["reasons"] or "The sub group's reasons, which you agree with"),
+            ]
+            if form.cleaned_data.get("panel_met_on"):
+                met_on = form.cleaned_data["panel_met_on"]
+                context["check_rows"].append(("Panel meeting that decided", f"{met_on:%-d %B %Y}"))
+            return render(request, "referrals/decide_check.html", context)
+        else:
+            try:
+                services.referral_decide(
+                    by=request.user, panel_met_on=form.cleaned_data.get("panel_met_on"), **decision
+                )
+                messages.success(request, "Decision recorded.")
+                return redirect("referrals:detail", pk=referral.pk)
+            except NotAllowedNow as exc:
+                add_refusals(form, exc)
     return render(request, "referrals/decide.html", context)
+
+
+def _consequences(referral: Referral, outcome: Outcome | None, refer_back: bool) -> list[str]:
+    """What recording the decision will do, said before it is done."""
+    if refer_back:
+        return ["The case goes back to the sub group, who reconvene with you."]
+    from .models import NotificationKind
+    from .notifications import notification_kinds
+
+    kinds = dict(NotificationKind.choices)
+    said = []
+    if outcome.opens_review:
+        said.append(f"A {outcome.label.lower()} opens and its clocks start.")
+    else:
+        said.append("The case closes with no further action.")
+    names = [str(kinds[k]) for k in notification_kinds(referral.board.profile, outcome.value)]
+    if names:
+        said.append("Letters are prepared and due to: " + "; ".join(names) + ".")
+    return said
 
 
 def _deadline(referral: Referral, pk: int) -> Deadline:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from casereview.boards.models import name_on, shown_name
 from casereview.core.forms import add_refusals
@@ -131,9 +132,30 @@ def review_members(request: HttpRequest, obj: Review) -> HttpResponse:
 
 
 @gate("review.manage", lookup=review_lookup)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def review_member_remove(request: HttpRequest, obj: Review, member_pk: int) -> HttpResponse:
+    """Check, then take the person off the review (GET asks; POST does it)."""
     member = get_object_or_404(ReviewMember, review=obj, pk=member_pk)
+    if request.method == "GET":
+        request.casereview_board = obj.referral.board
+        name = shown_name(obj.referral.board_id, member.person)
+        return render(
+            request,
+            "govuk/confirm_page.html",
+            {
+                "title": f"Remove {name} from the review?",
+                "caption": f"Review of case {obj.referral.reference}",
+                "rows": [("Person", name), ("Role on the review", member.get_role_display())]
+                + ([("For", member.agency.name)] if member.agency_id else []),
+                "consequences": [
+                    f"{name} can no longer open the review or its documents.",
+                    "To give the role back, add them again on the review's people page.",
+                ],
+                "button": "Remove from the review",
+                "warning": "They lose access at once.",
+                "back": reverse("reviews:members", args=[obj.pk]),
+            },
+        )
     services.review_member_remove(member=member, by=request.user)
     name = shown_name(obj.referral.board_id, member.person)
     messages.success(request, f"{name} removed from the review.")

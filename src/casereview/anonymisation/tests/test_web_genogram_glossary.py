@@ -74,7 +74,7 @@ def test_a_relation_to_oneself_or_to_another_reviews_person_is_refused(
         {"person": mother.pk, "relation": "sibling-of", "other": stranger.pk},
     )
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "Choose the other person from the options shown." in response.content.decode()
     assert not Relation.objects.exists()
 
 

@@ -134,3 +134,20 @@ def test_the_boards_other_pages_name_the_person_as_the_board_did(cast, as_person
         body = client.get(url).content.decode()
         assert "Typed Name" in body, url
         assert cast.outsider.full_name not in body, url
+
+
+def test_ending_a_role_goes_through_a_check_page_first(cast, as_person):
+    membership = Membership.objects.get(person=cast.subgroup[0], role="subgroup-member")
+    client = as_person(cast.manager)
+    url = reverse("boards:membership-end", args=[cast.board.slug, membership.pk])
+    people = client.get(reverse("boards:people", args=[cast.board.slug])).content.decode()
+    assert f'href="{url}"' in people  # a link to the check page, not a button that ends it
+    page = client.get(url)
+    body = page.content.decode()
+    assert page.status_code == 200 and "End Sub Member 1&#x27;s role?" in body
+    assert "End the role" in body
+    membership.refresh_from_db()
+    assert membership.is_active
+    client.post(url)
+    membership.refresh_from_db()
+    assert not membership.is_active

@@ -55,3 +55,21 @@ def test_every_demo_role_that_does_work_finds_some_waiting(django_capture_on_com
     assert "Reviews you sit on" in kinds["subgroup-member"]
     assert "Chronologies and reports due" in kinds["agency-author"]
     assert "Reviews you write" in kinds["overview-author"]
+
+
+def test_the_demo_accounts_print_in_aligned_columns():
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    from casereview.demo import PEOPLE
+
+    emails = [email for email, *_ in PEOPLE]
+    rows = [line for line in out.getvalue().splitlines() if any(e in line for e in emails)]
+    assert len(rows) >= len(emails)
+    starts = {line.index(next(e for e in emails if e in line)) for line in rows}
+    assert len(starts) == 1, rows  # every address starts in the same column
+    keys = {len(line.rstrip()) for line in rows}
+    assert len(keys) == 1, rows  # and every key ends in the same one

@@ -21,7 +21,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from casereview.conftest import PASSWORD
-from casereview.core.tests.browser import watched_tab
+from casereview.core.tests.browser import expect_no_axe_violations, watched_tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -160,6 +160,8 @@ def answer_the_ask(
         "Is this child or family known to your agency?"
     )
     expect(page.get_by_text("Casey Testchild")).to_be_visible()
+    expect(page.locator("#incident")).to_contain_text("A synthetic incident for the test.")
+    expect_no_axe_violations(page, f"answer page of {agency}")
     page.get_by_role("radio", name=answer, exact=True).check()
     if information:
         page.get_by_label("Information for the sub group").fill(information)
@@ -212,7 +214,15 @@ def test_a_referral_goes_from_logging_to_the_chairs_decision_in_the_browser(
     expect(page.get_by_text("Rita Referrer, Northbrook Health")).to_be_visible()
     shot(page, "04-case-received")
 
-    page.get_by_role("button", name="Ask agencies whether they know the child").click()
+    # Asking every agency cannot be undone: a check page names who is asked, and who is not.
+    page.get_by_role("link", name="Ask agencies whether they know the child").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check before asking the agencies")
+    expect(page.locator("#agencies-to-ask")).to_contain_text("Northbrook Police")
+    expect(page.locator("#without-named-officer")).to_contain_text("no named officer")
+    expect(page.get_by_role("link", name=re.compile(r"name a named officer"))).to_have_count(2)
+    expect_no_axe_violations(page, "check page before asking the agencies")
+    shot(page, "04b-check-asking-agencies")
+    page.get_by_role("button", name="Ask the agencies").click()
     expect_banner(page, "2 agencies asked whether they know the child.")
     expect(page.locator("#stage")).to_have_text("Information gathering")
     open_tab(page, "Agencies")
@@ -325,9 +335,29 @@ def test_a_referral_goes_from_logging_to_the_chairs_decision_in_the_browser(
     decisions.get_by_role("link", name=reference).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your decision")
     expect(page.get_by_text(reasons)).to_be_visible()
+    # Nothing is chosen for the chair; pressing the button without a choice says what to do.
     decision = page.get_by_role("group", name="Your decision")
-    expect(decision.get_by_role("radio", name="Serious case review")).to_be_checked()
+    expect(decision.get_by_role("radio", checked=True)).to_have_count(0)
+    expect_no_axe_violations(page, "chair's decision page")
     shot(page, "13-decide")
+    page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(page.get_by_role("link", name="Select your decision.")).to_be_visible()
+    expect_no_axe_violations(page, "chair's decision page with an error")
+    decision.get_by_role("radio", name="Serious case review").check()
+    page.get_by_role("button", name="Continue").click()
+
+    # The decision cannot be undone: it is checked first, with what will follow.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your decision")
+    expect(page.locator("#check-answers")).to_contain_text("Serious case review")
+    expect(page.locator("#consequences")).to_contain_text("A serious case review opens")
+    expect_no_axe_violations(page, "check page of the chair's decision")
+    shot(page, "13b-check-decision")
+    page.get_by_role("button", name="Change your answers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your decision")
+    expect(decision.get_by_role("radio", name="Serious case review")).to_be_checked()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your decision")
     page.get_by_role("button", name="Record the decision").click()
 
     expect_banner(page, "Decision recorded.")

@@ -370,3 +370,20 @@ def test_an_exclusion_declared_before_the_review_exists_hides_the_review_and_all
         services.review_member_add(
             review=review, person=cast.admin, role=ReviewRole.PANEL_MEMBER, by=cast.manager
         )
+
+
+def test_removing_someone_from_a_review_goes_through_a_check_page_first(cast, as_person, review):
+    client = as_person(cast.manager)
+    added = _post(client, review, person=cast.health_officer.pk, role=ReviewRole.PANEL_MEMBER)
+    assert added.status_code == 302
+    member = ReviewMember.objects.get(review=review, person=cast.health_officer)
+    url = reverse("reviews:member-remove", args=[review.pk, member.pk])
+    members = client.get(reverse("reviews:members", args=[review.pk])).content.decode()
+    assert f'href="{url}"' in members
+    body = client.get(url).content.decode()
+    assert "Remove Health Officer from the review?" in body and "Remove from the review" in body
+    member.refresh_from_db()
+    assert member.is_active
+    client.post(url)
+    member.refresh_from_db()
+    assert not member.is_active

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.test import Client
 
-from casereview.conftest import make_person, sign_in
+from casereview.conftest import make_person, sign_in, sub_group_of
 
 
 @dataclass
@@ -186,7 +186,7 @@ def world(cast, make_referral) -> World:
         by=cast.outsider,
         outcome=Outcome.SCR,
         reasons="Criteria met.",
-        participants=cast.subgroup,
+        participants=sub_group_of(cast.other_board, cast),
         consulted_by="meeting",
         methodology="Systems",
         imr_agencies=[cast.other_agency],

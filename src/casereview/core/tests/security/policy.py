@@ -170,7 +170,7 @@ URLS: dict[str, dict] = {
         "audited": True,
     },
     "boards:membership-end": {
-        "methods": {"POST": "board.manage_people"},
+        "methods": {"GET": "board.manage_people", "POST": "board.manage_people"},
         "object": "membership",
     },
     "boards:agencies": {
@@ -226,7 +226,8 @@ URLS: dict[str, dict] = {
         "audited": True,
     },
     "referrals:ask-agencies": {
-        "methods": {"POST": "referral.ask_agencies"},
+        "methods": {"GET": "referral.ask_agencies", "POST": "referral.ask_agencies"},
+        "shows": "reference",
         "object": "referral:received",
     },
     "referrals:facts": {
@@ -257,7 +258,7 @@ URLS: dict[str, dict] = {
         "object": "referral:awaiting-decision",
         "audited": True,
         "shows": "reference",
-        "post": {"decision": "scr", "reasons": "Posted reasons."},
+        "post": {"decision": "scr", "reasons": "Posted reasons.", "confirmed": "yes"},
     },
     "referrals:chair-consultation": {
         "methods": {
@@ -382,7 +383,7 @@ URLS: dict[str, dict] = {
         "changes": False,
     },
     "reviews:member-remove": {
-        "methods": {"POST": "review.manage"},
+        "methods": {"GET": "review.manage", "POST": "review.manage"},
         "object": "review-member",
     },
     "reviews:commission-dates": {

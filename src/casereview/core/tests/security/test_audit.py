@@ -55,7 +55,7 @@ def test_a_stage_change_writes_stage_changed_with_its_actor_and_reasons(world, c
     before = AuditEvent.objects.count()
     response = clients["chair"].post(
         reverse("referrals:decide", kwargs={"pk": referral.pk}),
-        {"decision": "scr", "reasons": "Synthetic reasons for the decision."},
+        {"decision": "scr", "reasons": "Synthetic reasons for the decision.", "confirmed": "yes"},
     )
     assert response.status_code == 302
     changes = [e for e in new_events(before) if e.kind == "STAGE_CHANGED"]

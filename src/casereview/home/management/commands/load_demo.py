@@ -16,5 +16,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (invented people; password for all: {DEMO_PASSWORD})")
         self.stdout.write("Add the two-factor key to an authenticator app, or compute a code with")
         self.stdout.write("  .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('KEY').now())\"")
+        role_width = max(len(role) for role, _, _ in accounts)
+        email_width = max(len(email) for _, email, _ in accounts)
         for role, email, secret in accounts:
-            self.stdout.write(f"  {role:<55} {email:<24} {secret}")
+            self.stdout.write(f"  {role:<{role_width}}  {email:<{email_width}}  {secret}")
