@@ -409,13 +409,24 @@ def _decision(
 
 
 def referral_decide_refusals(
-    *, referral: Referral, outcome: Outcome | None, reasons: str, refer_back: bool = False
+    *,
+    referral: Referral,
+    outcome: Outcome | None,
+    reasons: str,
+    refer_back: bool = False,
+    panel_met_on: dt.date | None = None,
 ) -> list[Refusal]:
     """Why this decision could not be recorded now (empty when it could): asked before the
     chair's "check your answers" page, so that page never offers what would be refused."""
     reasons, _ = _adopted_reasons(referral, outcome, reasons, refer_back)
     name, facts = _decision(referral, outcome, reasons, refer_back)
-    return lifecycle.MACHINE.refusals(name, referral.stage_enum, facts)
+    refusals = lifecycle.MACHINE.refusals(name, referral.stage_enum, facts)
+    if panel_met_on is not None:
+        try:
+            _check_meeting_date(referral, panel_met_on, timezone.now())
+        except NotAllowedNow as refused:
+            refusals += refused.refusals
+    return refusals
 
 
 def _adopted_reasons(

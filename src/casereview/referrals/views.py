@@ -327,7 +327,9 @@ def referral_decide(request: HttpRequest, obj: Referral) -> HttpResponse:
             "reasons": form.cleaned_data["reasons"],
             "refer_back": refer_back,
         }
-        refusals = services.referral_decide_refusals(**decision)
+        refusals = services.referral_decide_refusals(
+            panel_met_on=form.cleaned_data.get("panel_met_on"), **decision
+        )
         if refusals:
             add_refusals(form, NotAllowedNow(refusals))
         elif request.POST.get("confirmed") != "yes":

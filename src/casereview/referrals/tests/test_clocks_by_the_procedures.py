@@ -80,10 +80,15 @@ def test_the_decision_page_asks_for_the_meeting_date_only_where_the_clock_counts
     assert "today or in the past" in future.content.decode()
     bedfordshire.refresh_from_db()
     assert bedfordshire.stage == Stage.AWAITING_DECISION
-    done = client.post(
-        url,
-        {"decision": "scr", "panel_met_on_0": "9", "panel_met_on_1": "3", "panel_met_on_2": "2026"},
-    )
+    answers = {
+        "decision": "scr",
+        "panel_met_on_0": "9",
+        "panel_met_on_1": "3",
+        "panel_met_on_2": "2026",
+    }
+    check = client.post(url, answers).content.decode()  # "check your answers" first
+    assert "9 March 2026" in check and 'name="panel_met_on_0" value="9"' in check
+    done = client.post(url, answers | {"confirmed": "yes"})
     assert done.status_code == 302
     assert kinds(bedfordshire)[DeadlineKind.COMPLETE_REVIEW].due == dt.date(2026, 7, 9)
 
