@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from casereview.boards.models import FamilyLetterDue
 from casereview.core import jobs
 from casereview.core import models as audit
@@ -11,7 +13,7 @@ from casereview.core.roles import Role
 
 from .deadlines import compute_due, deadline_set
 from .lifecycle import Outcome
-from .models import DeadlineKind, Notification, NotificationKind, Referral
+from .models import DeadlineKind, Notification, NotificationKind, Referral, end_of_day
 from .notification_plan import (
     CaseFacts,
     Occasion,
@@ -106,7 +108,8 @@ def _for_kind(referral: Referral, kind: str, now: dt.datetime) -> list[Notificat
         one.due_at = compute_due(now, "5 working days", referral.nation)[0]
     elif kind == NotificationKind.SAFEGUARD_OTHER_CHILDREN:
         one.recipient = "Children's social care (confirm other children are safeguarded)"
-        one.due_at = now
+        # Immediate (004 §5.3): by the end of the day of the decision, not overdue at once.
+        one.due_at = end_of_day(timezone.localdate(now))
     elif kind == NotificationKind.FAMILY and (
         profile.family_letter_due == FamilyLetterDue.PANEL_FIRST_MEETING
     ):
