@@ -23,9 +23,21 @@ class ProfileForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
     notifications = forms.MultipleChoiceField(
-        label="Who is notified after a decision",
+        label="Who is notified of a decision to hold a serious case review",
         choices=lambda: vocabulary.choices("notifications"),
         widget=forms.CheckboxSelectMultiple,
+    )
+    notifications_other_review = forms.MultipleChoiceField(
+        label="Who is notified of a decision to hold another kind of review",
+        choices=lambda: vocabulary.choices("notifications"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    notifications_no_review = forms.MultipleChoiceField(
+        label="Who is notified of a decision of no further action",
+        choices=lambda: vocabulary.choices("notifications"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     publication_gates = forms.MultipleChoiceField(
         label="What must be recorded before the executive summary is published",
@@ -79,7 +91,12 @@ class ProfileForm(forms.ModelForm):
             "agency_report_term",
             "decision_options",
             "notifications",
+            "notifications_other_review",
+            "notifications_no_review",
             "family_letter",
+            "family_letter_due",
+            "inspectorate_via",
+            "letters_signed_by",
             "extension_two_step",
             "due_soon_working_days",
             "publication_gates",
@@ -92,6 +109,8 @@ class ProfileForm(forms.ModelForm):
             "terms_change": forms.RadioSelect,
             "agency_answer_rule": forms.RadioSelect,
             "family_letter": forms.RadioSelect,
+            "family_letter_due": forms.RadioSelect,
+            "letters_signed_by": forms.RadioSelect,
         }
 
     def __init__(self, *args, **kwargs):

@@ -136,6 +136,17 @@ class TermsChange(models.TextChoices):
     REVISIT = "revisit", "May be revisited as the review progresses"
 
 
+class FamilyLetterDue(models.TextChoices):
+    WITH_NOTIFICATIONS = "with-notifications", "With the other notifications after the decision"
+    # 003 §2.5: "a plan is agreed at the initial meeting of the Serious Case Review Panel".
+    PANEL_FIRST_MEETING = "panel-first-meeting", "At the panel's first meeting"
+
+
+class LettersSignedBy(models.TextChoices):
+    CHAIR = "chair", "The board chair"
+    BUSINESS_MANAGER = "business-manager", "The business manager"
+
+
 class AgencyAnswerRule(models.TextChoices):
     NEXT_MEETING = "next-meeting", "In time for the next sub group meeting"
     SPAN = "span", "Within a fixed time of the request"
@@ -244,11 +255,40 @@ class ProcedureProfile(models.Model):
     follow_up = models.CharField(max_length=200)
     agency_report_term = models.CharField(max_length=40, default="IMR")
     decision_options = models.JSONField(default=list)
-    notifications = models.JSONField(default=list)
+    # Which notifications go depends on the decision (referrals/notification_plan.py).
+    notifications = models.JSONField(
+        "Who is notified of a decision to hold a serious case review", default=list
+    )
+    notifications_other_review = models.JSONField(
+        "Who is notified of a decision to hold another kind of review", default=list, blank=True
+    )
+    notifications_no_review = models.JSONField(
+        "Who is notified of a decision of no further action", default=list, blank=True
+    )
     family_letter = models.CharField(
         max_length=20,
         choices=[("always", "Always invite the family"), ("panel-decides", "The panel decides")],
         default="always",
+    )
+    family_letter_due = models.CharField(
+        "When the letter inviting the family is due",
+        max_length=20,
+        choices=FamilyLetterDue.choices,
+        default=FamilyLetterDue.WITH_NOTIFICATIONS,
+    )
+    inspectorate_via = models.CharField(
+        "Letters to the inspectorate go via",
+        max_length=100,
+        blank=True,
+        help_text="Who passes on letters to Ofsted or the inspectorate, for example 'the "
+        "Head of Safeguarding'. Leave blank where the board writes to them directly.",
+    )
+    letters_signed_by = models.CharField(
+        "Who signs the letters after a decision",
+        max_length=20,
+        choices=LettersSignedBy.choices,
+        default=LettersSignedBy.BUSINESS_MANAGER,
+        help_text="Named on each letter as the board names them on its people page.",
     )
     extension_two_step = models.BooleanField(
         default=True,
@@ -299,8 +339,24 @@ class ProcedureProfile(models.Model):
 
 
 class LetterKind(models.TextChoices):
+    """One letter for each kind of recipient, each a template the board may replace."""
+
     AGENCY_REQUEST = "agency-request", "Request to agencies: is the child known?"
-    DECISION_NOTICE = "decision-notice", "Notice of the chair's decision"
+    # To the agencies' chief officers: secure the records, appoint an author (003 §2.1).
+    DECISION_NOTICE = "decision-notice", "To chief officers: the chair's decision"
+    SAFEGUARDING_ACTION = (
+        "safeguarding-action",
+        "To children's social care: safeguard other children",
+    )
+    INFORMATION_NOTICE = (
+        "information-notice",
+        "For information: board members, directors, communications and legal",
+    )
+    INSPECTORATE_NOTICE = (
+        "inspectorate-notice",
+        "To the inspectorate and government: Ofsted, the DfE, the national panel",
+    )
+    CORONER_CPS_NOTICE = "coroner-cps-notice", "To the Coroner and the Crown Prosecution Service"
     REFERRER_OUTCOME = "referrer-outcome", "Letter to the referrer"
     FAMILY_INVITATION = "family-invitation", "Invitation to the family to contribute"
 

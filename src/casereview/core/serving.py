@@ -139,3 +139,46 @@ def serve_stored(
         handle, as_attachment=True, filename=filename, content_type=content_type
     )
     return protect(response)
+
+
+def serve_bundle(request: HttpRequest, stored: list, *, filename: str) -> HttpResponse:
+    """Several stored files as one zip, each asked of its kind's rule first (DL-1).
+
+    All or nothing: if the person may not have any one of them now, nothing is sent (404,
+    one denied event). The zip is made for the request, never stored; its audit is the read
+    event of the route's gate (``@gate(reads=…)``), told here which files it held, and is
+    written before the response leaves (LG-3). Entries keep each file's own name, made
+    unique, and carry a fixed date, so the same files make the same bytes.
+    """
+    import io
+    import zipfile
+
+    from .documents import attachment
+    from .permissions import reading
+
+    access = access_for(request.user)
+    refused = [s for s in stored if not may_have(access, s)]
+    if not stored or refused:
+        refusal = Http404()
+        record_refusal(request, "serve:bundle", refusal)
+        raise refusal
+    request.casereview_board = stored[0].board
+    out, names = io.BytesIO(), set()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in stored:
+            name = getattr(item, "filename", "") or f"{kind_of(item)}-{item.pk}"
+            if name in names:
+                name = f"{item.pk}-{name}"
+            names.add(name)
+            try:
+                with item.file.open("rb") as handle:
+                    content = handle.read()
+            except FileNotFoundError:
+                raise Http404 from None
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0)), content)
+    reading(
+        request,
+        files=[{"kind": kind_of(s), "pk": s.pk} for s in stored],
+        filename=filename,
+    )
+    return attachment(out.getvalue(), filename=filename, content_type=content_type_of(filename))

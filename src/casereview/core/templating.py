@@ -53,14 +53,26 @@ _LETTER_FIELDS = {
     "recipient": "Who the letter is for",
     "due": "When an answer or action is due",
     "outcome": "The chair's decision",
-    "reasons": "The reasons for the decision",
+    "review_kind": "The kind of review to be held (empty where no review is held)",
+    "reasons": "The reasons for the decision (the sub group's, where the chair agreed)",
     "sign_in_url": "Where to sign in to answer",
+    "signatory": "Who signs the letter, as the board names them",
+    "signatory_role": "Their role on the board",
 }
-# Only the letter to agencies names the child: they must check their records (data minimisation).
+# Only letters to those who must find their own records of the child name the child: the
+# agencies (who check and secure their records), children's social care (who act for the
+# other children) and the Coroner and the CPS (who link it to their own case). Data
+# minimisation: the others have the case reference only.
 _CHILD_FIELDS = {
     "child_name": "The child's name",
     "child_date_of_birth": "The child's date of birth",
 }
+_TIMESCALE_FIELDS = {
+    "agency_report_term": "What the board calls an agency's report",
+    "chronology_within": "When an agency's chronology is due, from its commissioning",
+    "agency_report_within": "When an agency's report is due, from its commissioning",
+}
+_VIA_FIELDS = {"via": "Who passes the letter on (empty where the board writes directly)"}
 
 
 @dataclass(frozen=True)
@@ -84,28 +96,41 @@ def _kinds(*rows: TemplateKind) -> Mapping[str, TemplateKind]:
     return MappingProxyType({row.name: row for row in rows})
 
 
+def _letter(name: str, label: str, *extra: Mapping[str, str]) -> TemplateKind:
+    fields = dict(_LETTER_FIELDS)
+    for more in extra:
+        fields |= more
+    return TemplateKind(name, label, "a letter", MappingProxyType(fields))
+
+
+# One letter for each kind of recipient (boards.models.LetterKind has the same rows).
 KINDS: Mapping[str, TemplateKind] = _kinds(
-    TemplateKind(
-        "agency-request",
-        "Request to agencies: is the child known?",
-        "a letter",
-        MappingProxyType(_LETTER_FIELDS | _CHILD_FIELDS),
-    ),
-    TemplateKind(
+    _letter("agency-request", "Request to agencies: is the child known?", _CHILD_FIELDS),
+    _letter(
         "decision-notice",
-        "Notice of the chair's decision",
-        "a letter",
-        MappingProxyType(_LETTER_FIELDS),
+        "To chief officers: the chair's decision",
+        _CHILD_FIELDS,
+        _TIMESCALE_FIELDS,
     ),
-    TemplateKind(
-        "referrer-outcome", "Letter to the referrer", "a letter", MappingProxyType(_LETTER_FIELDS)
+    _letter(
+        "safeguarding-action",
+        "To children's social care: safeguard other children",
+        _CHILD_FIELDS,
     ),
-    TemplateKind(
-        "family-invitation",
-        "Invitation to the family to contribute",
-        "a letter",
-        MappingProxyType(_LETTER_FIELDS),
+    _letter(
+        "information-notice",
+        "For information: board members, directors, communications and legal",
     ),
+    _letter(
+        "inspectorate-notice",
+        "To the inspectorate and government: Ofsted, the DfE, the national panel",
+        _VIA_FIELDS,
+    ),
+    _letter(
+        "coroner-cps-notice", "To the Coroner and the Crown Prosecution Service", _CHILD_FIELDS
+    ),
+    _letter("referrer-outcome", "Letter to the referrer"),
+    _letter("family-invitation", "Invitation to the family to contribute"),
 )
 
 

@@ -83,6 +83,8 @@ CONTENT_TYPES = {
     ".pdf": "application/pdf",
     ".txt": "text/plain; charset=utf-8",
     ".md": "text/markdown; charset=utf-8",
+    # Sent only (a case's letters as one download, core.serving.serve_bundle); never accepted.
+    ".zip": "application/zip",
 }
 
 

@@ -406,3 +406,33 @@ class ExclusionForm(forms.Form):
         super().__init__(*args, **kwargs)
         excluded = referral.exclusions.in_force().values("person_id")
         self.fields["person"].queryset = people_of(referral.board).exclude(pk__in=excluded)
+
+
+class NotificationsSentForm(forms.Form):
+    """Choose the letters of a decision that have gone, to record them as sent at once."""
+
+    notifications = forms.ModelMultipleChoiceField(
+        label="Which letters have you sent?",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+        error_messages={
+            "required": "Select the letters you have sent",
+            "invalid_choice": "Select only letters that have not been recorded as sent",
+            "invalid_pk_value": "Select only letters that have not been recorded as sent",
+        },
+    )
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["notifications"]
+        field.queryset = referral.notifications.filter(sent_at__isnull=True)
+        field.label_from_instance = _notification_label
+
+    def as_hidden_fields(self):
+        return self["notifications"].as_hidden()
+
+
+def _notification_label(notification) -> str:
+    kind = notification.get_kind_display()
+    return kind if notification.recipient == kind else f"{kind}: {notification.recipient}"

@@ -6,20 +6,45 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from casereview.boards.models import LetterKind, LetterTemplate, LetterTemplateStatus
+from casereview.boards.models import (
+    LetterKind,
+    LettersSignedBy,
+    LetterTemplate,
+    LetterTemplateStatus,
+    Membership,
+)
 from casereview.core import letters
 from casereview.core.documents import document_store
 from casereview.core.formats import long_date
-from casereview.core.templating import TemplateRefused
+from casereview.core.roles import Role
+from casereview.core.templating import KINDS, TemplateRefused
 
-from .models import Notification, NotificationKind, Referral
+from .models import Decision, Notification, NotificationKind, Referral
 
+K = NotificationKind
+# Each kind of recipient has its own letter (issue 9, 13): only the agencies are asked to
+# secure their records; the inspectorate, government, the Coroner and board members are not.
 TEMPLATE_FOR = {
-    NotificationKind.REFERRER: LetterKind.REFERRER_OUTCOME,
-    NotificationKind.FAMILY: LetterKind.FAMILY_INVITATION,
+    K.SAFEGUARD_OTHER_CHILDREN: LetterKind.SAFEGUARDING_ACTION,
+    K.CHIEF_OFFICERS: LetterKind.DECISION_NOTICE,
+    K.REFERRER: LetterKind.REFERRER_OUTCOME,
+    K.BOARD_MEMBERS: LetterKind.INFORMATION_NOTICE,
+    K.DIRECTOR: LetterKind.INFORMATION_NOTICE,
+    K.HEAD_OF_SAFEGUARDING: LetterKind.INFORMATION_NOTICE,
+    K.COMMUNICATIONS: LetterKind.INFORMATION_NOTICE,
+    K.LEGAL: LetterKind.INFORMATION_NOTICE,
+    K.OFSTED: LetterKind.INSPECTORATE_NOTICE,
+    K.DFE: LetterKind.INSPECTORATE_NOTICE,
+    K.NATIONAL_PANEL: LetterKind.INSPECTORATE_NOTICE,
+    K.CSCI: LetterKind.INSPECTORATE_NOTICE,
+    K.DFES: LetterKind.INSPECTORATE_NOTICE,
+    K.SHA: LetterKind.INSPECTORATE_NOTICE,
+    K.CORONER: LetterKind.CORONER_CPS_NOTICE,
+    K.CPS: LetterKind.CORONER_CPS_NOTICE,
+    K.FAMILY: LetterKind.FAMILY_INVITATION,
 }
-# Letters that may name the child: only to agencies that must check their records.
-NAMES_CHILD = {LetterKind.AGENCY_REQUEST}
+# Letters naming the child are those whose kind lists the child's fields (core.templating).
+NAMES_CHILD = {kind for kind in LetterKind.values if "child_name" in KINDS[kind].fields}
 
 
 def _in_use(board, kind: str) -> LetterTemplate | None:
@@ -57,8 +82,47 @@ def render_letter(board, kind: str, context: dict) -> bytes:
     return letters.render(kind, letters.default_template(kind), context, author=board.name)
 
 
-def letter_context(referral: Referral, *, kind: str, recipient: str, due=None) -> dict:
-    decision = referral.decisions.first()
+def decision_reasons(decision: Decision | None) -> str:
+    """The reasons a letter gives: the chair's, and the sub group's where the chair agreed.
+
+    A chair who agrees adopts the sub group's reasons (003 §1.3: "this information must be
+    sent to Ofsted"; 004 §4: discussed with the referrer), so a letter never stands blank.
+    """
+    if decision is None:
+        return ""
+    own = decision.reasons.strip()
+    if not decision.agrees:
+        return own
+    theirs = decision.recommendation.reasons.strip()
+    return "\n".join(dict.fromkeys(r for r in (theirs, own) if r))
+
+
+def signatory(board) -> tuple[str, str]:
+    """Who signs the board's letters, named as the board names them, and their role."""
+    role = (
+        Role.CHAIR
+        if board.profile.letters_signed_by == LettersSignedBy.CHAIR
+        else Role.BUSINESS_MANAGER
+    )
+    title = "Chair" if role == Role.CHAIR else "Business manager"
+    name = (
+        Membership.objects.filter(board=board, role=role, is_active=True, person__is_active=True)
+        .exclude(name="")
+        .order_by("pk")
+        .values_list("name", flat=True)
+        .first()
+    )
+    return name or f"The {title.lower()}", f"{title}, {board.name}"
+
+
+def letter_context(
+    referral: Referral, *, kind: str, recipient: str, due=None, via: str = ""
+) -> dict:
+    decision = referral.decisions.select_related("recommendation").first()
+    profile = referral.board.profile
+    outcome = decision.get_outcome_display() if decision and decision.outcome else ""
+    opens_review = bool(decision and decision.outcome and decision.outcome != "no-further-action")
+    name, role = signatory(referral.board)
     context = {
         "board_name": referral.board.name,
         "marking": referral.board.marking,
@@ -66,12 +130,23 @@ def letter_context(referral: Referral, *, kind: str, recipient: str, due=None) -
         "today": long_date(timezone.localdate()),
         "recipient": recipient,
         "due": long_date(timezone.localtime(due)) if due else "",
-        "outcome": decision.get_outcome_display() if decision and decision.outcome else "",
-        "reasons": decision.reasons if decision else "",
+        "outcome": outcome,
+        "review_kind": outcome if opens_review else "",
+        "reasons": decision_reasons(decision),
         "sign_in_url": settings.SITE_URL + reverse("accounts:sign-in"),
+        "signatory": name,
+        "signatory_role": role,
+        "via": via,
+        "agency_report_term": profile.agency_report_term,
+        "chronology_within": "",
+        "agency_report_within": "",
         "child_name": "",
         "child_date_of_birth": "",
     }
+    review = getattr(referral, "review", None) if opens_review else None
+    if review is not None and review.path.commissions:
+        context["chronology_within"] = profile.chronology_within
+        context["agency_report_within"] = profile.agency_report_within
     if kind in NAMES_CHILD:
         context["child_name"] = referral.child_name
         context["child_date_of_birth"] = (
@@ -82,12 +157,13 @@ def letter_context(referral: Referral, *, kind: str, recipient: str, due=None) -
 
 def letter_for_notification(notification: Notification):
     referral = notification.referral
-    kind = TEMPLATE_FOR.get(notification.kind, LetterKind.DECISION_NOTICE)
+    kind = TEMPLATE_FOR.get(notification.kind, LetterKind.INFORMATION_NOTICE)
+    via = referral.board.profile.inspectorate_via if kind == LetterKind.INSPECTORATE_NOTICE else ""
     content = render_letter(
         referral.board,
         kind,
         letter_context(
-            referral, kind=kind, recipient=notification.recipient, due=notification.due_at
+            referral, kind=kind, recipient=notification.recipient, due=notification.due_at, via=via
         ),
     )
     return document_store(

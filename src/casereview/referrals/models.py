@@ -456,6 +456,8 @@ class NotificationKind(models.TextChoices):
     REFERRER = "referrer", "The referrer"
     BOARD_MEMBERS = "board-members", "Board members"
     DIRECTOR = "director-childrens-services", "Director of Children's Services"
+    # 003 App. A: the chair informs the CSC Head of Safeguarding of the decision.
+    HEAD_OF_SAFEGUARDING = "head-of-safeguarding", "Children's social care Head of Safeguarding"
     OFSTED = "ofsted", "Ofsted"
     DFE = "dfe", "Department for Education"
     NATIONAL_PANEL = "national-panel", "National panel of independent experts"
@@ -479,6 +481,8 @@ class Notification(models.Model):
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT)
     order = models.PositiveIntegerField(default=0)
     due_at = models.DateTimeField(null=True, blank=True)
+    # When it is due, in words, where no date is known yet ("at the panel's first meeting").
+    due_when = models.CharField(max_length=100, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -4,36 +4,59 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
+from casereview.boards.models import FamilyLetterDue
 from casereview.core import jobs
 from casereview.core import models as audit
 from casereview.core.roles import Role
 
 from .deadlines import compute_due, deadline_set
-from .models import DeadlineKind, Notification, NotificationKind, Referral
+from .lifecycle import Outcome
+from .models import DeadlineKind, Notification, NotificationKind, Referral, end_of_day
+from .notification_plan import (
+    CaseFacts,
+    Occasion,
+    notification_plan,
+)
 
 # Immediate action for other children first (004 §5.3); then the order of DOMAIN.md 2.4.
 ORDER = [k.value for k in NotificationKind]
 
 
-def notification_kinds(profile, outcome: str | None) -> list[str]:
-    """The kinds of notification a decision of this outcome creates, in their order.
+def notification_kinds(referral: Referral, outcome: str | None) -> list[str]:
+    """The kinds of notification a decision of this outcome sends (``notification_plan``),
+    from the board's list for its occasion and the facts of the case. The chair's "check
+    your answers" page lists them before the decision is recorded."""
+    profile = referral.board.profile
+    lists = {
+        Occasion.SERIOUS_CASE_REVIEW: profile.notifications,
+        Occasion.OTHER_REVIEW: profile.notifications_other_review,
+        Occasion.NO_REVIEW: profile.notifications_no_review,
+    }
+    return notification_plan(
+        lists,
+        Outcome(outcome) if outcome else None,
+        case_facts(referral),
+        order=ORDER,
+        family_invited=profile.family_letter != "panel-decides",
+    )
 
-    The chair's "check your answers" page lists them before the decision is recorded."""
-    kinds = [k for k in profile.notifications if k in ORDER]
-    if not outcome or outcome == "no-further-action":
-        # A case closed without a review: the referrer is told, with the reasons (004 §4);
-        # Ofsted is told a review was considered and not held (003 §1.3).
-        kinds = [
-            k for k in kinds if k in ("referrer", "ofsted", "inspectorate-csci", "board-members")
-        ]
-    return sorted(kinds, key=ORDER.index)
+
+def case_facts(referral: Referral) -> CaseFacts:
+    processes = set(referral.parallel_processes)
+    return CaseFacts(
+        died=referral.harm_type == "death",
+        criminal_proceedings="criminal" in processes,
+        inquest="inquest" in processes,
+    )
 
 
 def notifications_create(*, referral: Referral, decision, now: dt.datetime) -> list[Notification]:
-    """Create the notification tasks the board's profile lists, with due times and letters."""
+    """Create the notification tasks the decision sends, with due times and letters."""
     profile = referral.board.profile
     notifications: list[Notification] = []
-    for kind in notification_kinds(profile, decision.outcome):
+    for kind in notification_kinds(referral, decision.outcome):
         notifications += _for_kind(referral, kind, now)
     created = Notification.objects.bulk_create(notifications)
     if any(n.kind == NotificationKind.CHIEF_OFFICERS for n in created):
@@ -51,7 +74,7 @@ def notifications_create(*, referral: Referral, decision, now: dt.datetime) -> l
     audit.record(
         "NOTIFICATIONS_CREATED",
         obj=referral,
-        detail={"count": len(created)},
+        detail={"count": len(created), "kinds": sorted({n.kind for n in created})},
     )
     return created
 
@@ -60,15 +83,15 @@ def _for_kind(referral: Referral, kind: str, now: dt.datetime) -> list[Notificat
     profile = referral.board.profile
     label = NotificationKind(kind).label
     order = ORDER.index(kind)
+    notify_by = compute_due(now, profile.notify_chief_officers_within, referral.nation)[0]
     if kind == NotificationKind.CHIEF_OFFICERS:
-        due_at, _ = compute_due(now, profile.notify_chief_officers_within, referral.nation)
         return [
             Notification(
                 referral=referral,
                 kind=kind,
                 agency=agency,
                 order=order,
-                due_at=due_at,
+                due_at=notify_by,
                 recipient=f"{agency.named_officer}, {agency.name}",
                 recipient_email=agency.named_officer.email,
             )
@@ -76,61 +99,31 @@ def _for_kind(referral: Referral, kind: str, now: dt.datetime) -> list[Notificat
                 is_active=True, named_officer__isnull=False
             ).select_related("named_officer")
         ]
+    one = Notification(referral=referral, kind=kind, order=order, recipient=label, due_at=notify_by)
     if kind == NotificationKind.REFERRER:
-        return [
-            Notification(
-                referral=referral,
-                kind=kind,
-                order=order,
-                recipient=referral.referrer_name,
-                recipient_email=referral.referrer_email,
-                due_at=compute_due(now, "5 working days", referral.nation)[0],
-            )
-        ]
-    if kind == NotificationKind.BOARD_MEMBERS:
-        return [
-            Notification(
-                referral=referral,
-                kind=kind,
-                order=order,
-                recipient="Board members",
-                due_at=compute_due(now, "5 working days", referral.nation)[0],
-            )
-        ]
-    if kind == NotificationKind.SAFEGUARD_OTHER_CHILDREN:
-        return [
-            Notification(
-                referral=referral,
-                kind=kind,
-                order=order,
-                recipient="Children's social care (confirm other children are safeguarded)",
-                due_at=now,
-            )
-        ]
-    if kind == NotificationKind.FAMILY and profile.family_letter == "panel-decides":
-        return []
-    if not applies(referral, kind):
-        return []
-    return [
-        Notification(
-            referral=referral,
-            kind=kind,
-            order=order,
-            recipient=label,
-            due_at=compute_due(now, profile.notify_chief_officers_within, referral.nation)[0],
-        )
-    ]
+        one.recipient = referral.referrer_name
+        one.recipient_email = referral.referrer_email
+        one.due_at = compute_due(now, "5 working days", referral.nation)[0]
+    elif kind == NotificationKind.BOARD_MEMBERS:
+        one.due_at = compute_due(now, "5 working days", referral.nation)[0]
+    elif kind == NotificationKind.SAFEGUARD_OTHER_CHILDREN:
+        one.recipient = "Children's social care (confirm other children are safeguarded)"
+        # Immediate (004 §5.3): by the end of the day of the decision, not overdue at once.
+        one.due_at = end_of_day(timezone.localdate(now))
+    elif kind == NotificationKind.FAMILY and (
+        profile.family_letter_due == FamilyLetterDue.PANEL_FIRST_MEETING
+    ):
+        # 003 §2.5: the plan for telling the family is agreed at the panel's first meeting,
+        # whose date the review's meetings will hold; until then it has no date to miss.
+        one.due_at = None
+        one.due_when = "At the panel's first meeting"
+    elif kind in INSPECTORATE and profile.inspectorate_via:
+        # 003 §1.3: the reasons go to Ofsted "via the Head of Safeguarding".
+        one.recipient = f"{label}, via {profile.inspectorate_via}"
+    return [one]
 
 
-def applies(referral: Referral, kind: str) -> bool:
-    """The Coroner where there was a death or an inquest; the CPS where there are criminal
-    proceedings (003 §2.1)."""
-    processes = set(referral.parallel_processes)
-    if kind == NotificationKind.CORONER:
-        return referral.harm_type == "death" or "inquest" in processes
-    if kind == NotificationKind.CPS:
-        return "criminal" in processes
-    return True
+INSPECTORATE = {NotificationKind.OFSTED, NotificationKind.CSCI}
 
 
 def board_member_emails(referral: Referral) -> list[str]:

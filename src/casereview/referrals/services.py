@@ -621,20 +621,37 @@ def referral_close_after_review(*, referral: Referral, by, review_closed: bool) 
 
 @transaction.atomic
 def notification_mark_sent(*, notification: Notification, by) -> None:
-    require(by, "referral.notify", notification.referral)
+    notifications_mark_sent(referral=notification.referral, notifications=[notification], by=by)
+
+
+@transaction.atomic
+def notifications_mark_sent(*, referral: Referral, notifications, by) -> list[Notification]:
+    """Record several of a case's notifications as sent now, one event each.
+
+    Each is claimed with a compare-and-set, so one recorded twice (two pages, a double
+    click) keeps its first time and writes no second event; returns those recorded now.
+    """
+    require(by, "referral.notify", referral)
     now = timezone.now()
-    Notification.objects.filter(pk=notification.pk, sent_at__isnull=True).update(
-        sent_at=now, sent_by=by
-    )
-    audit.record(
-        "NOTIFICATION_SENT",
-        actor=by,
-        obj=notification,
-        detail={"kind": notification.kind},
-    )
-    referral = notification.referral
+    recorded = []
+    for notification in notifications:
+        if notification.referral_id != referral.pk:
+            raise ValueError("A notification of another case.")
+        claimed = Notification.objects.filter(pk=notification.pk, sent_at__isnull=True).update(
+            sent_at=now, sent_by=by
+        )
+        if not claimed:
+            continue
+        recorded.append(notification)
+        audit.record(
+            "NOTIFICATION_SENT",
+            actor=by,
+            obj=notification,
+            detail={"kind": notification.kind},
+        )
     if not referral.notifications.filter(kind="chief-officers", sent_at__isnull=True).exists():
         deadline_meet(referral, DeadlineKind.NOTIFY_CHIEF_OFFICERS, now)
+    return recorded
 
 
 @transaction.atomic

@@ -37,6 +37,8 @@ urlpatterns = [
         views.notification_sent,
         name="notification-sent",
     ),
+    path("cases/<int:pk>/letters.zip", views.letters_download, name="letters-download"),
+    path("cases/<int:pk>/notifications/sent/", views.notifications_sent, name="notifications-sent"),
     path("cases/<int:pk>/exclusions/", views.case_exclusions, name="exclusions"),
     path("cases/<int:pk>/exclusions/new/", views.case_exclusion_new, name="exclusion-new"),
     path(

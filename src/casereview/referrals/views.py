@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casereview.boards.models import Board, name_on, quorum_people, shown_name
 from casereview.boards.views import board_lookup
@@ -24,6 +24,7 @@ from .forms import (
     DecisionForm,
     ExclusionForm,
     ExtensionForm,
+    NotificationsSentForm,
     RecommendationForm,
     ReferralForm,
 )
@@ -120,7 +121,7 @@ def referral_detail(request: HttpRequest, obj: Referral) -> HttpResponse:
         "not_answered": [r for r in requests if not r.answered],
         "recommendation": recommendation,
         "decision": referral.decisions.select_related("decided_by").first(),
-        "notifications": referral.notifications.select_related("letter", "sent_by"),
+        "notifications": _notifications(referral, now),
         "documents": referral.documents.all(),
         "events": events,
         "transitions": _transitions_for(request.user, referral),
@@ -367,7 +368,7 @@ def _consequences(referral: Referral, outcome: Outcome | None, refer_back: bool)
         said.append(f"A {outcome.label.lower()} opens and its clocks start.")
     else:
         said.append("The case closes with no further action.")
-    names = [str(kinds[k]) for k in notification_kinds(referral.board.profile, outcome.value)]
+    names = [str(kinds[k]) for k in notification_kinds(referral, outcome.value)]
     if names:
         said.append("Letters are prepared and due to: " + "; ".join(names) + ".")
     return said
@@ -459,6 +460,67 @@ def notification_sent(request: HttpRequest, obj: Referral, notification_pk: int)
     services.notification_mark_sent(notification=notification, by=request.user)
     messages.success(request, f"Recorded as sent: {notification.recipient}.")
     return redirect("referrals:detail", pk=obj.pk)
+
+
+def _notifications(referral: Referral, now) -> list[Notification]:
+    """A case's notifications, each with its state: due, due soon, overdue or sent."""
+    profile = referral.board.profile
+    notifications = list(referral.notifications.select_related("letter", "sent_by"))
+    for n in notifications:
+        n.state_now = (
+            deadline_state(n.due_at, False, now, n.sent_at, profile=profile) if n.due_at else None
+        )
+    return notifications
+
+
+@gate("referral.notify", lookup=referral_lookup, reads="LETTERS_DOWNLOADED")
+@require_GET
+def letters_download(request: HttpRequest, obj: Referral) -> HttpResponse:
+    """Every letter of the case's decision, as one zip, each through its serving rule."""
+    from casereview.core.serving import serve_bundle
+
+    letters = [
+        n.letter
+        for n in obj.notifications.select_related("letter").exclude(letter=None)
+        if n.letter.status == "issued"
+    ]
+    if not letters:
+        messages.error(request, "The letters are still being prepared. Try again in a minute.")
+        return redirect(reverse("referrals:detail", kwargs={"pk": obj.pk}) + "#decision")
+    return serve_bundle(request, letters, filename=f"{obj.reference}-letters.zip")
+
+
+@gate(
+    "referral.notify",
+    lookup=referral_lookup,
+    reads="CASE_VIEWED",
+    read_detail={"page": "notifications-sent"},
+)
+@require_http_methods(["GET", "POST"])
+def notifications_sent(request: HttpRequest, obj: Referral) -> HttpResponse:
+    """Record several letters as sent: choose them, check your answers, then confirm."""
+    referral = obj
+    request.casereview_board = referral.board
+    # "Change" on the check page comes back here with the letters chosen already ticked.
+    form = NotificationsSentForm(
+        request.POST if request.method == "POST" else None,
+        referral=referral,
+        initial={"notifications": request.GET.getlist("notifications")},
+    )
+    context = {"form": form, "referral": referral}
+    if request.method == "POST" and form.is_valid():
+        chosen = list(form.cleaned_data["notifications"])
+        if "confirm" not in request.POST:
+            return render(
+                request, "referrals/notifications_check.html", {**context, "chosen": chosen}
+            )
+        recorded = services.notifications_mark_sent(
+            referral=referral, notifications=chosen, by=request.user
+        )
+        count = len(recorded)
+        messages.success(request, f"Recorded as sent: {count} letter{'s' if count != 1 else ''}.")
+        return redirect(reverse("referrals:detail", kwargs={"pk": referral.pk}) + "#decision")
+    return render(request, "referrals/notifications_sent.html", context)
 
 
 @gate("agency_request.answer", lookup=request_lookup, reads="AGENCY_REQUEST_VIEWED")

@@ -147,10 +147,10 @@ def test_only_board_administrators_reach_the_templates(cast, as_person):
 PAYLOAD = "{{ lipsum.__globals__['os'].popen('id').read() }}"
 
 
-def _template_with(*paragraphs: str) -> bytes:
+def _template_with(*paragraphs: str, base: str = "decision-notice") -> bytes:
     from docx import Document as WordDocument
 
-    doc = WordDocument(io.BytesIO(letters.default_template("decision-notice")))
+    doc = WordDocument(io.BytesIO(letters.default_template(base)))
     for text in paragraphs:
         doc.add_paragraph(text)
     buffer = io.BytesIO()
@@ -177,7 +177,7 @@ UPLOAD_REFUSALS = [
     (
         PAYLOAD,
         "The template uses “lipsum”, which is not one of the fields a letter can use "
-        "(in the body, paragraph 10).",
+        "(in the body, paragraph 15).",
     ),
     ("{{ reference.__class__.__mro__ }}", "“reference.__class__”, reading “.__class__”"),
     ("{{ outcome.__subclasses__() }}", "reading “.__subclasses__”"),
@@ -320,7 +320,11 @@ def test_a_stored_template_that_fails_the_checks_is_withdrawn_and_the_board_told
     from casereview.core.models import AuditEvent
 
     bad = _plant(cast.board, _template_with(PAYLOAD))
-    good = _plant(cast.board, _template_with("{{ reference }}"), kind="referrer-outcome")
+    good = _plant(
+        cast.board,
+        _template_with("{{ reference }}", base="referrer-outcome"),
+        kind="referrer-outcome",
+    )
     referral = make_referral("received")
     with django_capture_on_commit_callbacks(execute=True):
         withdrawn = services.letter_templates_recheck()

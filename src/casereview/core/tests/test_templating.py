@@ -12,11 +12,18 @@ from docx import Document as WordDocument
 from casereview.core import letters, templating
 
 PAYLOAD = "{{ lipsum.__globals__['os'].popen('id').read() }}"
-LOCATION = "(in the body, paragraph 10)"  # the default decision notice has 9 paragraphs
+# The default letter to chief officers has 14 paragraphs (its "{%p" tags join the one before).
+LOCATION = "(in the body, paragraph 15)"
 
 
-def _docx(*paragraphs: str, header: str = "", footer: str = "", title: str = "") -> bytes:
-    doc = WordDocument(io.BytesIO(letters.default_template("decision-notice")))
+def _docx(
+    *paragraphs: str,
+    header: str = "",
+    footer: str = "",
+    title: str = "",
+    base: str = "decision-notice",
+) -> bytes:
+    doc = WordDocument(io.BytesIO(letters.default_template(base)))
     for text in paragraphs:
         doc.add_paragraph(text)
     if header:
@@ -48,7 +55,7 @@ REFUSED = [
     ("{% if reference is defined %}x{% endif %}", "the test “is defined”"),
     ("{{ 'text' }}", "“'text'”, which is not a field a letter can use"),
     ("{{ cycler() }}", "“cycler”, which is not one of the fields"),
-    ("{{ child_name }}", "“child_name”, which is not one of the fields a letter can use"),
+    ("{{ via }}", "“via”, which is not one of the fields a letter can use"),
     ("{% import 'os' as os %}", "the tag “{% import %}”"),
     ("{% from 'x' import y %}", "the tag “{% from %}”"),
     ("{% include 'x.xml' %}", "the tag “{% include %}”"),
@@ -75,7 +82,7 @@ def test_a_template_using_what_a_letter_cannot_is_refused_with_what_and_where(te
 def test_the_payload_names_the_field_and_where_it_is():
     assert _refusal(_docx(PAYLOAD)).startswith(
         "The template uses “lipsum”, which is not one of the fields a letter can use "
-        "(in the body, paragraph 10)."
+        "(in the body, paragraph 15)."
     )
 
 
@@ -91,9 +98,25 @@ def test_every_part_docxtpl_renders_is_checked(content, where):
     assert where in _refusal(content)
 
 
-def test_the_child_fields_are_for_the_letter_to_agencies_only():
-    templating.check("agency-request", _docx("{{ child_name }}, {{ child_date_of_birth }}"))
-    assert "“child_name”" in _refusal(_docx("{{ child_name }}"), "referrer-outcome")
+@pytest.mark.parametrize(
+    ("kind", "names_child"),
+    [
+        ("agency-request", True),
+        ("decision-notice", True),  # the chief officers find their records by the name
+        ("safeguarding-action", True),
+        ("coroner-cps-notice", True),
+        ("referrer-outcome", False),
+        ("information-notice", False),
+        ("inspectorate-notice", False),
+        ("family-invitation", False),
+    ],
+)
+def test_the_child_fields_are_for_letters_to_those_who_must_find_their_records(kind, names_child):
+    content = _docx("{{ child_name }}, {{ child_date_of_birth }}", base=kind)
+    if names_child:
+        templating.check(kind, content)
+    else:
+        assert "“child_name”" in _refusal(content, kind)
 
 
 def test_a_kind_without_rules_allows_nothing():

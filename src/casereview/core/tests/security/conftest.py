@@ -193,6 +193,13 @@ def world(cast, make_referral) -> World:
         panel_agencies=[cast.other_agency],
     )
     services.referral_decide(referral=other, by=other_chair, outcome=Outcome.SCR, reasons="")
+    # Each decided case's letters, as the worker writes them (its emails are not the point).
+    from casereview.referrals.letters import letter_for_notification
+
+    for decided in (w.own["review-open"], other):
+        for notification in decided.notifications.all():
+            notification.letter = letter_for_notification(notification)
+            notification.save(update_fields=["letter"])
     other_info = make_referral(
         "information-gathering", board=cast.other_board, child_name=_canary("OtherBoardInfo")
     )

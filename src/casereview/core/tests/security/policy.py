@@ -315,6 +315,19 @@ URLS: dict[str, dict] = {
         "methods": {"POST": "referral.notify"},
         "object": "notification",
     },
+    # Every letter of the decision as one zip, each asked of its serving rule (core.serving).
+    "referrals:letters-download": {
+        "methods": {"GET": "referral.notify"},
+        "object": "referral:review-open",
+        "audited": True,
+    },
+    # Several letters recorded as sent, through a check-your-answers step.
+    "referrals:notifications-sent": {
+        "methods": {"GET": "referral.notify", "POST": "referral.notify"},
+        "object": "referral:review-open",
+        "shows": "reference",
+        "audited": True,
+    },
     # --- reviews
     "reviews:detail": {
         "methods": {"GET": "review.view"},
@@ -607,6 +620,8 @@ MADE = "made"  # sends a file made for the request from data the page may show (
 SERVES = {
     "core:document-download": STORED,
     "boards:letter-template-download": STORED,  # the board's own file; the default is MADE
+    # A zip made for the request of stored letters, each through its kind's rule.
+    "referrals:letters-download": MADE,
     "chronologies:export-download": STORED,
     "anonymisation:document-original": STORED,
     "anonymisation:run-download": STORED,
@@ -633,7 +648,16 @@ ACCEPTS_FILES = {
 # whichever route sends it: kind -> state -> roles. Every kind in core.serving needs a row
 # (a kind without one fails the walk), and a route can only narrow this (its own gate).
 _AGENCY = frozenset({"police_officer", "police_author"})  # the commissioned agency's people
-_LETTER_KINDS = ("agency-request", "decision-notice", "referrer-outcome", "family-invitation")
+_LETTER_KINDS = (
+    "agency-request",
+    "decision-notice",
+    "safeguarding-action",
+    "information-notice",
+    "inspectorate-notice",
+    "coroner-cps-notice",
+    "referrer-outcome",
+    "family-invitation",
+)
 MAY_HAVE: dict[str, dict[str, frozenset]] = {
     **{f"letter:{kind}": {"issued": CASE_STAFF} for kind in _LETTER_KINDS},
     "letter:decision-notice": {
