@@ -108,7 +108,8 @@ def test_after_no_further_action_agreed_the_referrer_and_ofsted_letters_carry_th
     reasons = "The harm was accidental; no agency could have foreseen it."
     referral = no_further_action_agreed(cast, make_referral, sub_group_reasons=reasons)
     decision = referral.decisions.get()
-    assert decision.agrees and decision.reasons == ""
+    # The chair typed none: the sub group's reasons are the decision's, recorded as theirs.
+    assert decision.agrees and decision.reasons_from_sub_group and decision.reasons == reasons
     for kind in ("referrer", "ofsted"):
         text = text_of(referral.notifications.get(kind=kind).letter)
         assert f"The reasons are: {reasons}" in text, kind
