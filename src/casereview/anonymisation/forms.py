@@ -48,8 +48,12 @@ class KeyEntryForm(forms.Form):
         required=False,
         help_text="For example 03/05/2017.",
     )
+    # No choice is made for the person (GOV.UK: no radio pre-selected); "Not known" is one.
     sex = forms.ChoiceField(
-        label="Sex", choices=Sex.choices, initial=Sex.UNKNOWN, widget=forms.RadioSelect
+        label="Sex",
+        choices=Sex.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the person's sex, or “Not known”."},
     )
     deceased = forms.BooleanField(label="Deceased", required=False)
     subject = forms.BooleanField(label="The subject child of the review", required=False)

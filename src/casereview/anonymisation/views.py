@@ -489,7 +489,8 @@ def flag_add(request: HttpRequest, obj: AnonymisationRun, index: int) -> HttpRes
     form = KeyEntryForm(
         request.POST or None,
         review=review,
-        initial={"name": flag["text"], "category": Category.FAMILY, "sex": "u"},
+        # The name is the flag's; what kind of person or place it is, the administrator says.
+        initial={"name": flag["text"]},
     )
     if request.method == "POST" and form.is_valid():
         try:

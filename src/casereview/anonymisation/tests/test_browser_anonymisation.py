@@ -105,6 +105,9 @@ def test_an_imr_is_anonymised_a_flagged_name_added_to_the_key_and_checked_clean(
     flags.get_by_role("link", name=re.compile(r"^Add to the key")).click()
     _heading(page, f"Add \u201c{UNKNOWN}\u201d to the key")
     expect(page.get_by_label("Full name (or the place's name)")).to_have_value(UNKNOWN)
+    # Nothing is chosen for the administrator: what the flagged name is, they say.
+    expect(page.locator("input[type=radio]:checked")).to_have_count(0)
+    page.get_by_role("radio", name="Family member or significant person").check()
     page.get_by_label("Relationship to the child").fill("Mother's friend")
     page.get_by_role("radio", name="Male", exact=True).check()
     shot(page, "anon-05-add-to-key")

@@ -104,6 +104,20 @@ def test_a_flagged_name_added_to_the_key_makes_the_next_run_clean(cast, as_perso
     assert "No possible identifiers found" in page
 
 
+def test_adding_a_flag_to_the_key_chooses_nothing_for_the_administrator(
+    cast, as_person, keyed_review
+):
+    client = as_person(cast.admin)
+    upload(client, keyed_review, imr_docx())
+    run = _anonymise(client, keyed_review, ReviewDocument.objects.get())
+    url = _url("flag-add", keyed_review, run.pk, _flag_index(run, UNKNOWN))
+    assert " checked" not in client.get(url).content.decode()  # no radio pre-selected
+    refused = client.post(url, {"name": UNKNOWN}).content.decode()
+    assert 'href="#id_category_0"' in refused or 'href="#id_category"' in refused
+    assert "Select the person&#x27;s sex" in refused or "Select the person's sex" in refused
+    assert not keyed_review.key_entries.filter(name=UNKNOWN).exists()  # nobody filed as family
+
+
 def test_a_dismissed_flag_records_its_reason_and_is_not_flagged_again(
     cast, as_person, keyed_review
 ):
