@@ -34,8 +34,8 @@ from casereview.referrals.models import (
     due_value,
 )
 from casereview.reviews import lifecycle as review_lifecycle
-from casereview.reviews.lifecycle import Item, Track
 from casereview.reviews.lifecycle import Stage as ReviewStage
+from casereview.reviews.lifecycle import Track
 from casereview.reviews.models import (
     AgencyCommission,
     Review,
@@ -43,6 +43,7 @@ from casereview.reviews.models import (
     ReviewRole,
     rests_on,
 )
+from casereview.reviews.stage_views import ROUTES
 
 # Overdue first, then due soon, due, and work without a deadline last.
 STATE_ORDER = {
@@ -508,11 +509,12 @@ def reviews_to_move_on(viewer: Viewer) -> list[WorkItem]:
     return items
 
 
-# Items waiting at a stage for someone other than process staff, and the route to record them.
+# Items waiting at a stage for someone other than process staff (the review's own table of
+# items and their permissions), and the route that records each (the review pages' table).
 STAGE_ITEMS = {
-    Item.REPORTS_ACCEPTED: ("review.panel_decide", "reviews:panel-record"),
-    Item.OVERVIEW_AGREED: ("review.panel_decide", "reviews:panel-record"),
-    Item.QA_DONE: ("review.quality_assure", "reviews:qa-record"),
+    item: (spec.action, ROUTES[spec.action])
+    for item, spec in review_lifecycle.ITEMS.items()
+    if spec.action != "review.advance"
 }
 
 
